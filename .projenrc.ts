@@ -1,0 +1,100 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-status-and-streams',
+  description:
+    'AWS CDK constructs for a serverless status page (checker + DynamoDB + HTML page) and a Kafka-driven real-time AI pipeline on Fargate.',
+  author: 'cdk-status-and-streams maintainers',
+  authorAddress: 'maintainers@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-status-and-streams/cdk-status-and-streams.git',
+  license: 'Apache-2.0',
+  keywords: ['awscdk', 'cdk', 'status-page', 'kafka', 'fargate', 'msk', 'uptime', 'dynamodb'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // The floor users need: TableV2, Node 22 runtime, L1s we use.
+  cdkVersion: '2.200.1',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.16',
+  typescriptVersion: '~6.0.3',
+
+  // No GitHub workflows: this project is verified by .ci/run.
+  github: false,
+  release: false,
+
+  publishToPypi: {
+    distName: 'cdk-status-and-streams',
+    module: 'cdk_status_and_streams',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkstatusandstreams',
+    mavenGroupId: 'io.github.cdk-status-and-streams',
+    mavenArtifactId: 'cdk-status-and-streams',
+  },
+
+  // Handlers (*.lambda.ts) are bundled by esbuild into assets/ at build time.
+  // The AWS SDK is bundled too, so the handler runs the SDK version we tested.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: {
+      externals: [],
+      sourcemap: false,
+    },
+  },
+
+  devDeps: [
+    'mustache@^4.2.0',
+    '@types/mustache@^4.2.5',
+    '@aws-sdk/client-dynamodb@^3.700.0',
+    '@aws-sdk/client-secrets-manager@^3.700.0',
+    '@aws-sdk/client-sns@^3.700.0',
+    'dynalite@^4.0.0',
+    'playwright-core@^1.50.0',
+    'cdk-nag@^2.36.0',
+    'selfsigned@^2.4.1',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+
+  gitignore: ['test-reports/', 'cdk.out/', 'bench/results/', '.tmp/'],
+  npmignoreEnabled: true,
+});
+
+// projen asks for @types/node@ts<version>, a tag npm does not publish for TypeScript 6.
+project.deps.removeDependency('@types/node');
+project.addDevDeps('@types/node@^20.17.0');
+
+// Examples and benchmarks are type-checked and linted with the tests.
+project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.tsconfigDev.addInclude('../bench/**/*.ts');
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
+project.npmignore?.exclude('examples/', 'bench/', 'test-reports/', '.ci/');
+
+// A fresh clone has no assets/: bundle the handlers before tests run.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+}
+
+// The main job: synthesize every TypeScript example app into its cdk.out.
+const synthExamples = project.addTask('synth:examples', {
+  description: 'Synthesize every TypeScript app under examples/ (no AWS account needed)',
+});
+if (bundle) {
+  synthExamples.spawn(bundle);
+}
+synthExamples.exec('ts-node --project test/tsconfig.json examples/synth-all.ts');
+
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ (prints figures; asserts nothing)',
+}).exec('ts-node --project test/tsconfig.json bench/run-all.ts');
+
+project.synth();

@@ -1,0 +1,53 @@
+import { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite');
+import { TABLE_PARTITION_KEY, TABLE_SORT_KEY } from '../../src/status-page/runtime/table-schema';
+
+/** A real DynamoDB API (dynalite, in memory) on a random loopback port. */
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  /** Creates a table with the status page key schema and returns its name. */
+  createStatusTable(name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+let tableCounter = 0;
+
+export async function startDynalite(): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  return {
+    endpoint,
+    client,
+    async createStatusTable(name?: string) {
+      const tableName = name ?? `status-${process.pid}-${++tableCounter}`;
+      await client.send(new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE_PARTITION_KEY, AttributeType: 'S' },
+          { AttributeName: TABLE_SORT_KEY, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
+          { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
+        ],
+      }));
+      return tableName;
+    },
+    async stop() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
