@@ -25,7 +25,10 @@ export interface HttpCheckConfig {
   readonly degradedAfterMs?: number;
   /** A certificate expiring within this many days marks the check degraded. */
   readonly certExpiryWarningDays?: number;
+  /** Extra request headers (never secrets: the config file is not a secret store). */
   readonly headers?: Record<string, string>;
+  /** PEM of extra CA certificates to trust (private CAs); public CAs stay trusted. */
+  readonly caCertificatesPem?: string;
   readonly timeoutMs: number;
 }
 
