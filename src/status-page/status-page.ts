@@ -1,0 +1,441 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { acknowledge } from '../private/nag';
+import { describe, invalidProp, requireDuration, requireInteger, requireNonEmptyString } from '../private/validation';
+import { CheckerFunction } from './checker-function';
+import { HealthCheck } from './health-check';
+import { PageAuth } from './page-auth';
+import { PageTemplate } from './page-template';
+import { RendererFunction } from './renderer-function';
+import * as env from './runtime/environment';
+import { StatusPageConfig } from './runtime/model';
+import { TABLE_PARTITION_KEY, TABLE_SORT_KEY, TABLE_TTL_ATTRIBUTE } from './runtime/table-schema';
+
+/** Props for `StatusPage`. */
+export interface StatusPageProps {
+  /** The services to probe: 1 to 1,000 checks with unique names. */
+  readonly checks: HealthCheck[];
+
+  /**
+   * Who may see the page.
+   * @default - PageAuth.proxyHeader(): header 'x-status-page-auth' must carry a newly generated secret
+   */
+  readonly auth?: PageAuth;
+
+  /**
+   * How often every check is probed: whole minutes, 1 minute to 1 hour. A duration rather than
+   * an `events.Schedule` because the page needs the interval to judge stale data and to size
+   * timeouts.
+   * @default Duration.minutes(1)
+   */
+  readonly checkInterval?: Duration;
+
+  /**
+   * A check is shown DOWN only after this many consecutive failed probes, so one lost packet
+   * raises no alarm.
+   * @default 2
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * A DOWN check is shown up again after this many consecutive good probes.
+   * @default 1
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * How many probes run at the same time. A run takes about as long as its slowest probe
+   * while the number of checks stays at or below this.
+   * @default 64
+   */
+  readonly probeConcurrency?: number;
+
+  /**
+   * Results older than this many check intervals show a stale-data notice on the page.
+   * @default 3
+   */
+  readonly staleAfterIntervals?: number;
+
+  /**
+   * The page title.
+   * @default 'Service status'
+   */
+  readonly title?: string;
+
+  /**
+   * A line shown under the title.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * The mustache template of the HTML page.
+   * @default PageTemplate.builtIn()
+   */
+  readonly template?: PageTemplate;
+
+  /**
+   * Bring your own table. It must have a string partition key `pk`, a string sort key `sk`
+   * and TTL on the attribute `expiresAt`.
+   * @default - a new pay-per-request table with point-in-time recovery, retained on delete
+   */
+  readonly table?: dynamodb.ITable;
+
+  /**
+   * What happens to the table this construct creates when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Every change of a check's status (up, degraded, down) is published here as JSON.
+   * @default - status changes are only shown on the page
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * Run the checker in this VPC to probe private services.
+   * @default - the checker runs outside any VPC and can reach public endpoints only
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in `vpc` the checker runs.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the checker in `vpc`.
+   * @default - a new group that allows all outbound traffic (the checker must reach its targets) and no inbound
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * How long the Lambdas' and the API's logs are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Steady-state requests per second the API serves before throttling (protects your bill).
+   * @default 20
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests the API serves before throttling.
+   * @default 40
+   */
+  readonly throttlingBurstLimit?: number;
+}
+
+const MAX_CHECKS = 1000;
+const CHECKS_PER_SHARD = 100;
+
+/**
+ * A serverless status page: a scheduled checker Lambda probes your services and stores the
+ * results in DynamoDB; a renderer Lambda behind API Gateway serves an HTML page, `/status.json`
+ * and an SVG badge per check, guarded by a header your reverse proxy adds.
+ */
+export class StatusPage extends Construct {
+  /** The URL of the page (the API's stage URL). */
+  public readonly url: string;
+  /** The REST API that serves the page. */
+  public readonly api: apigateway.RestApi;
+  /** The table that holds current status and history. */
+  public readonly table: dynamodb.ITable;
+  /** The scheduled Lambda that probes the checks. */
+  public readonly checkerFunction: lambda.IFunction;
+  /** The Lambda that renders the page. */
+  public readonly rendererFunction: lambda.IFunction;
+  /** The secret the proxy header must carry; undefined for a public page. */
+  public readonly authSecret?: secretsmanager.ISecret;
+  /** The header the proxy must set; undefined for a public page. */
+  public readonly authHeaderName?: string;
+  /** Alarms when the checker Lambda fails two intervals in a row. */
+  public readonly checkerErrorsAlarm: cloudwatch.Alarm;
+  /** Alarms when no run has stored results for three intervals (checker stopped or cannot write). */
+  public readonly checkerStalledAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: StatusPageProps) {
+    super(scope, id);
+    const where = `StatusPage '${id}'`;
+    const interval = props.checkInterval ?? Duration.minutes(1);
+    const config = buildConfig(where, props, interval);
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+
+    this.table = props.table ?? this.createTable(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    const configLayer = new lambda.LayerVersion(this, 'ConfigLayer', {
+      description: 'Checks and page template of the status page',
+      code: lambda.Code.fromAsset(writeConfigDirectory(config, props.template ?? PageTemplate.builtIn())),
+    });
+    const commonEnvironment = {
+      [env.ENV_TABLE_NAME]: this.table.tableName,
+      [env.ENV_CONFIG_PATH]: env.DEFAULT_CONFIG_PATH,
+    };
+
+    // Checker: probes on a schedule, writes results.
+    const checker = new CheckerFunction(this, 'Checker', {
+      description: 'Status page checker: probes every check and stores the results',
+      role: this.createRole('CheckerRole', 'Role of the status page checker Lambda'),
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: checkerTimeout(interval),
+      layers: [configLayer],
+      logGroup: this.createLogGroup('CheckerLogs', retention),
+      environment: {
+        ...commonEnvironment,
+        [env.ENV_METRIC_DIMENSION]: this.node.addr,
+        ...(props.notificationTopic ? { [env.ENV_TOPIC_ARN]: props.notificationTopic.topicArn } : {}),
+      },
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
+      securityGroups: props.securityGroups,
+    });
+    this.grantLogs(checker, 'CheckerLogs');
+    if (props.vpc) {
+      grantVpcNetworkInterfaces(checker);
+    } else if (props.vpcSubnets || props.securityGroups) {
+      invalidProp(where, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'needs vpc: set vpc too, or remove it');
+    }
+    this.table.grantReadWriteData(checker);
+    props.notificationTopic?.grantPublish(checker);
+    this.checkerFunction = checker;
+
+    new events.Rule(this, 'Schedule', {
+      description: 'Runs the status page checker',
+      schedule: events.Schedule.rate(interval),
+      targets: [new targets.LambdaFunction(checker, {
+        // A run that could not start in time is skipped: the next one is due soon anyway.
+        retryAttempts: 0,
+        maxEventAge: Duration.seconds(Math.max(60, interval.toSeconds())),
+      })],
+    });
+
+    // Renderer: reads results, serves the page.
+    const auth = (props.auth ?? PageAuth.proxyHeader()).bind(this);
+    this.authSecret = auth.secret;
+    this.authHeaderName = auth.headerName;
+    const renderer = new RendererFunction(this, 'Renderer', {
+      description: 'Status page renderer: serves the HTML page, status.json and badges',
+      role: this.createRole('RendererRole', 'Role of the status page renderer Lambda'),
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      layers: [configLayer],
+      logGroup: this.createLogGroup('RendererLogs', retention),
+      environment: {
+        ...commonEnvironment,
+        [env.ENV_TEMPLATE_PATH]: env.DEFAULT_TEMPLATE_PATH,
+        ...(auth.secret && auth.headerName ? {
+          [env.ENV_AUTH_SECRET_ARN]: auth.secret.secretArn,
+          [env.ENV_AUTH_HEADER_NAME]: auth.headerName,
+        } : {}),
+      },
+    });
+    this.grantLogs(renderer, 'RendererLogs');
+    this.table.grantReadData(renderer);
+    auth.secret?.grantRead(renderer);
+    this.rendererFunction = renderer;
+
+    this.api = this.createApi(renderer, retention, props, where);
+    this.url = this.api.url;
+
+    const period = Duration.minutes(Math.max(1, interval.toMinutes()));
+    this.checkerErrorsAlarm = new cloudwatch.Alarm(this, 'CheckerErrorsAlarm', {
+      alarmDescription: `The status page checker failed in two intervals in a row (${this.node.path})`,
+      metric: checker.metricErrors({ period, statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.checkerStalledAlarm = new cloudwatch.Alarm(this, 'CheckerStalledAlarm', {
+      alarmDescription: `No status page run stored results for three intervals: the page shows stale data (${this.node.path})`,
+      metric: new cloudwatch.Metric({
+        namespace: env.METRIC_NAMESPACE,
+        metricName: env.METRIC_RUNS_RECORDED,
+        dimensionsMap: { [env.METRIC_DIMENSION_NAME]: this.node.addr },
+        period,
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      // No data at all is exactly the failure this alarm exists for.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+
+  private createTable(removalPolicy: RemovalPolicy): dynamodb.ITable {
+    return new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SORT_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
+      removalPolicy,
+    });
+  }
+
+  /** A role with no managed policies: each grant below is scoped to this page's resources. */
+  private createRole(id: string, description: string): iam.Role {
+    return new iam.Role(this, id, {
+      description,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+  }
+
+  private createLogGroup(id: string, retention: logs.RetentionDays): logs.LogGroup {
+    return new logs.LogGroup(this, id, { retention, removalPolicy: RemovalPolicy.DESTROY });
+  }
+
+  private grantLogs(fn: lambda.Function, logGroupId: string): void {
+    const logGroup = this.node.findChild(logGroupId) as logs.LogGroup;
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+  }
+
+  private createApi(renderer: lambda.IFunction, retention: logs.RetentionDays, props: StatusPageProps, where: string): apigateway.RestApi {
+    requireInteger(where, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
+    requireInteger(where, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const api = new apigateway.RestApi(this, 'Api', {
+      description: 'Status page',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'prod',
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: props.throttlingRateLimit ?? 20,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 40,
+      },
+    });
+    const integration = new apigateway.LambdaIntegration(renderer, { proxy: true });
+    const addGet = (resource: apigateway.IResource) => {
+      resource.addMethod('GET', integration);
+      resource.addMethod('HEAD', integration);
+    };
+    addGet(api.root);
+    addGet(api.root.addResource('status.json'));
+    addGet(api.root.addResource('badge').addResource('{name}'));
+
+    acknowledge(api, [
+      { id: 'AwsSolutions-APIG2', reason: 'Every method is a GET or HEAD with no body; the renderer validates the path and headers itself.' },
+      { id: 'AwsSolutions-APIG3', reason: 'The page is meant to sit behind the team\'s reverse proxy, which is where a WAF belongs; the stage is throttled.' },
+      { id: 'AwsSolutions-APIG4', reason: 'Authorization is the proxy header (a shared secret compared in constant time by the renderer) or an explicit PageAuth.none().' },
+      { id: 'AwsSolutions-COG4', reason: 'Browsers reach the page through the team\'s reverse proxy, not with Cognito tokens; see APIG4.' },
+      { id: 'AwsSolutions-APIG6', reason: 'Execution logging needs an account-wide API Gateway role that a library must not create; access logging is on.' },
+    ]);
+    return api;
+  }
+}
+
+function buildConfig(where: string, props: StatusPageProps, interval: Duration): StatusPageConfig {
+  if (!Array.isArray(props.checks) || props.checks.length === 0) {
+    invalidProp(where, 'checks', 'must hold at least one HealthCheck (HealthCheck.http(...) or HealthCheck.tcp(...)); got none');
+  }
+  if (props.checks.length > MAX_CHECKS) {
+    invalidProp(where, 'checks', `must hold at most ${MAX_CHECKS} checks; got ${props.checks.length}`);
+  }
+  const seen = new Set<string>();
+  for (const check of props.checks) {
+    if (seen.has(check.name)) {
+      invalidProp(where, 'checks', `must have unique names; ${describe(check.name)} appears more than once`);
+    }
+    seen.add(check.name);
+  }
+  requireDuration(where, 'checkInterval', interval, 60_000, 3_600_000);
+  if (!interval.isUnresolved() && interval.toMilliseconds() % 60_000 !== 0) {
+    invalidProp(where, 'checkInterval', `must be a whole number of minutes; got ${interval.toHumanString()}`);
+  }
+  for (const check of props.checks) {
+    if (check.timeout.toMilliseconds() >= interval.toMilliseconds()) {
+      invalidProp(where, `checks['${check.name}'].timeout`, `must be shorter than checkInterval (${interval.toHumanString()}); got ${check.timeout.toHumanString()}`);
+    }
+  }
+  requireInteger(where, 'failureThreshold', props.failureThreshold, 1, 10);
+  requireInteger(where, 'successThreshold', props.successThreshold, 1, 10);
+  requireInteger(where, 'probeConcurrency', props.probeConcurrency, 1, 256);
+  requireInteger(where, 'staleAfterIntervals', props.staleAfterIntervals, 2, 100);
+  requireNonEmptyString(where, 'title', props.title, 200);
+  requireNonEmptyString(where, 'description', props.description, 1000);
+  if (props.table && props.removalPolicy !== undefined) {
+    invalidProp(where, 'removalPolicy', 'applies only to the table this construct creates; remove it or remove table');
+  }
+
+  const concurrency = props.probeConcurrency ?? 64;
+  const slowest = Math.max(...props.checks.map((c) => c.timeout.toMilliseconds()));
+  const worstRunMs = Math.ceil(props.checks.length / concurrency) * slowest;
+  if (worstRunMs >= checkerTimeout(interval).toMilliseconds()) {
+    invalidProp(where, 'probeConcurrency', `is too low: ${props.checks.length} checks at ${concurrency} at a time with timeouts up to ${slowest} ms could take ${worstRunMs} ms, longer than the checker may run (${checkerTimeout(interval).toHumanString()}); raise probeConcurrency or lower the timeouts`);
+  }
+
+  return {
+    title: props.title ?? 'Service status',
+    description: props.description,
+    intervalSeconds: interval.toSeconds(),
+    failureThreshold: props.failureThreshold ?? 2,
+    successThreshold: props.successThreshold ?? 1,
+    concurrency,
+    staleAfterIntervals: props.staleAfterIntervals ?? 3,
+    checksPerShard: CHECKS_PER_SHARD,
+    checks: props.checks.map((c) => c._toConfig()),
+  };
+}
+
+/** A run must end before the next is due; Lambda allows at most 15 minutes. */
+function checkerTimeout(interval: Duration): Duration {
+  return Duration.seconds(Math.min(interval.toSeconds() - 5, 900));
+}
+
+/** The files of the config layer, written to a fresh folder; CDK hashes and stages it. */
+function writeConfigDirectory(config: StatusPageConfig, template: PageTemplate): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-page-config-'));
+  const target = path.join(dir, path.relative('/opt', path.dirname(env.DEFAULT_CONFIG_PATH)));
+  fs.mkdirSync(target, { recursive: true });
+  fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_CONFIG_PATH)), JSON.stringify(config));
+  if (template.text !== undefined) {
+    fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_TEMPLATE_PATH)), template.text);
+  }
+  return dir;
+}
+
+/** What AWSLambdaVPCAccessExecutionRole grants, without attaching a managed policy. */
+function grantVpcNetworkInterfaces(fn: lambda.Function): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  }));
+  acknowledge(fn.role!.node.findChild('DefaultPolicy'), [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'Lambda creates its VPC network interfaces before their ids exist, so these EC2 actions cannot be scoped to a resource (the same grant as AWSLambdaVPCAccessExecutionRole).',
+    appliesTo: ['Resource::*'],
+  }]);
+}
