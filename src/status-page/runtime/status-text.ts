@@ -1,0 +1,53 @@
+import { CheckStatus } from './model';
+
+/**
+ * Words shown for each status, so a status is always conveyed by text and not only by color.
+ * Shared by the HTML view, the JSON endpoint and the badges.
+ */
+
+/** Pill text for one check. */
+export function checkStatusText(status: CheckStatus): string {
+  switch (status) {
+    case 'up': return 'Operational';
+    case 'degraded': return 'Degraded';
+    case 'down': return 'Down';
+    default: return 'Unknown';
+  }
+}
+
+/** Short word for badges ("up", "degraded", "down", "unknown"). */
+export function badgeStatusText(status: CheckStatus): string {
+  return status === 'up' || status === 'degraded' || status === 'down' ? status : 'unknown';
+}
+
+/**
+ * The banner sentence for the whole page.
+ * `down` is a "Major outage" when every check with data is down, otherwise a "Partial outage".
+ */
+export function overallStatusText(overall: CheckStatus, statuses: readonly CheckStatus[]): string {
+  switch (overall) {
+    case 'up': return 'All systems operational';
+    case 'degraded': return 'Degraded performance';
+    case 'down': {
+      const known = statuses.filter((s) => s !== 'unknown');
+      return known.length > 0 && known.every((s) => s === 'down') ? 'Major outage' : 'Partial outage';
+    }
+    default: return 'Status not yet known';
+  }
+}
+
+const SEVERITY: Record<CheckStatus, number> = { unknown: 0, up: 1, degraded: 2, down: 3 };
+
+/** The worst of several statuses; unknown only when all are unknown (or the list is empty). */
+export function worstStatus(statuses: readonly CheckStatus[]): CheckStatus {
+  let worst: CheckStatus = 'unknown';
+  for (const s of statuses) {
+    if ((SEVERITY[s] ?? 0) > SEVERITY[worst]) worst = s;
+  }
+  return worst;
+}
+
+/** Normalises anything unexpected (e.g. a value read from storage) to a known status. */
+export function asCheckStatus(value: unknown): CheckStatus {
+  return value === 'up' || value === 'degraded' || value === 'down' ? value : 'unknown';
+}
