@@ -1,8 +1,9 @@
 import { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLE_PARTITION_KEY, TABLE_SORT_KEY } from '../../src/status-page/runtime/table-schema';
+
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-import { TABLE_PARTITION_KEY, TABLE_SORT_KEY } from '../../src/status-page/runtime/table-schema';
 const dynalite = require('dynalite');
 
 /** A real DynamoDB API (dynalite, in memory) on a random loopback port. */
