@@ -1,0 +1,40 @@
+// A complete CDK app with a StatusPage. Copy it into your project and replace the import with
+// `import { HealthCheck, PageAuth, StatusPage } from 'cdk-status-and-streams';`.
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { HealthCheck, PageAuth, StatusPage } from '../../../src';
+
+class StatusPageStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const alerts = new sns.Topic(this, 'StatusAlerts', { enforceSSL: true });
+
+    const page = new StatusPage(this, 'Status', {
+      title: 'Acme platform status',
+      description: 'Live health of the services behind acme.example.com',
+      checks: [
+        HealthCheck.http('website', { url: 'https://www.example.com/', group: 'Public' }),
+        HealthCheck.http('orders-api', {
+          url: 'https://orders.example.com/health',
+          displayName: 'Orders API',
+          group: 'Public',
+          bodyContains: 'ok',
+          degradedAfter: Duration.seconds(2),
+        }),
+        HealthCheck.tcp('postgres', { host: 'db.example.com', port: 5432, displayName: 'Orders database', group: 'Internal' }),
+      ],
+      auth: PageAuth.proxyHeader({ headerName: 'x-status-page-auth' }),
+      notificationTopic: alerts,
+    });
+
+    new CfnOutput(this, 'StatusPageUrl', { value: page.url });
+    new CfnOutput(this, 'ProxyHeaderName', { value: page.authHeaderName ?? 'none' });
+    new CfnOutput(this, 'ProxyHeaderSecretArn', { value: page.authSecret?.secretArn ?? 'none' });
+  }
+}
+
+const app = new App();
+new StatusPageStack(app, 'StatusPageExample');
+app.synth();
