@@ -1,4 +1,5 @@
-// Entry point of the renderer Lambda (bundled by esbuild into assets/). Logic lives in runtime/.
-export async function handler(): Promise<unknown> {
-  throw new Error('not implemented yet');
-}
+// Entry point of the renderer Lambda (bundled by esbuild into assets/). Logic lives in runtime/:
+// page-renderer.ts (auth, routes, rendering) and renderer-environment.ts (config, clients).
+import { createLambdaHandler } from './runtime/renderer-environment';
+
+export const handler = createLambdaHandler(process.env);

@@ -8,7 +8,7 @@ export const HOSTILE = {
   script: '<script>alert(1)</script>',
   img: '"><img src=x onerror=alert(1)>',
   closeScript: '</script><script>alert(2)</script>',
-  quotes: `It's "quoted" & 'single' \`tick\``,
+  quotes: 'It\'s "quoted" & \'single\' `tick`',
   unicode: 'Zürich 東京 🚀 \u2028 line',
 };
 

@@ -1,10 +1,10 @@
+import { check, config, event, HOSTILE, NOW, snapshot } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { CONTENT_SECURITY_POLICY } from '../../../src/status-page/runtime/http-responses';
 import { PageSnapshot } from '../../../src/status-page/runtime/model';
 import { createRenderer, RendererDependencies } from '../../../src/status-page/runtime/page-renderer';
 import { ApiGatewayProxyResult } from '../../../src/status-page/runtime/proxy-event';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
-import { check, config, event, HOSTILE, NOW, snapshot } from './fixtures';
 
 const SECRET = 'correct-horse-battery-staple';
 const HEADER = 'x-status-page-auth';
@@ -267,7 +267,13 @@ describe('status.json', () => {
     const c = body.checks[0];
     expect(Object.keys(c)).toEqual(['name', 'displayName', 'group', 'status', 'message', 'latencyMs', 'lastCheckedAt', 'since', 'certExpiresAt', 'uptime', 'days']);
     expect(c).toMatchObject({
-      name: 'api', displayName: 'Public API', group: 'Core', status: 'degraded', message: 'slow', latencyMs: 900, certExpiresAt: null,
+      name: 'api',
+      displayName: 'Public API',
+      group: 'Core',
+      status: 'degraded',
+      message: 'slow',
+      latencyMs: 900,
+      certExpiresAt: null,
       uptime: { '24h': 1, '7d': 0.9995, '30d': 0.99951, '90d': null },
     });
     expect(c.days).toHaveLength(90);

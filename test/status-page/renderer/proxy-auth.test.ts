@@ -1,6 +1,6 @@
+import { event } from './fixtures';
 import { checkProxyHeader, headerValues, secretsEqual } from '../../../src/status-page/runtime/proxy-auth';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
-import { event } from './fixtures';
 
 const SECRET = 's3cret-value-0123456789';
 const NAME = 'X-Status-Page-Auth';

@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
+import { check, days, NOW, snapshot } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { buildTemplateView, formatAge, formatAgo, formatPercent } from '../../../src/status-page/runtime/template-view';
-import { check, days, NOW, snapshot } from './fixtures';
 
 describe('formatPercent', () => {
   test.each([

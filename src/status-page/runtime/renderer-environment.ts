@@ -1,0 +1,112 @@
+/**
+ * Wires the renderer to its Lambda environment: reads the config and template files once per
+ * cold start, creates the AWS SDK clients lazily (with connection and request timeouts), and
+ * binds store.readSnapshot and a cached Secrets Manager secret into createRenderer.
+ *
+ * Environment (see environment.ts):
+ *   STATUS_TABLE_NAME        required
+ *   STATUS_CONFIG_PATH       JSON StatusPageConfig (default /opt/status-page/config.json)
+ *   STATUS_TEMPLATE_PATH     mustache template (default /opt/status-page/template.mustache);
+ *                            a missing file means the built-in DEFAULT_TEMPLATE
+ *   STATUS_AUTH_SECRET_ARN   unset = public page (an explicit choice made in the construct);
+ *                            set = every request must carry the secret (the whole SecretString)
+ *                            in STATUS_AUTH_HEADER_NAME. Set but empty, an empty secret or a
+ *                            missing header name refuse every request with 503 (fail closed).
+ */
+import { readFileSync } from 'node:fs';
+// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into assets/ by esbuild; handler libraries are devDependencies
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into assets/ by esbuild; handler libraries are devDependencies
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_TEMPLATE } from './default-template';
+import {
+  DEFAULT_CONFIG_PATH,
+  DEFAULT_TEMPLATE_PATH,
+  ENV_AUTH_HEADER_NAME,
+  ENV_AUTH_SECRET_ARN,
+  ENV_CONFIG_PATH,
+  ENV_TABLE_NAME,
+  ENV_TEMPLATE_PATH,
+} from './environment';
+import { errorResponse } from './http-responses';
+import { StatusPageConfig } from './model';
+import { createRenderer, defaultLogger, Renderer, RendererLogger } from './page-renderer';
+import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './proxy-event';
+import { CachedSecret } from './secret-source';
+import { readSnapshot } from './store';
+
+/** Every AWS call gives up quickly: API Gateway waits at most 29 s and a person less. */
+export const SDK_CLIENT_SETTINGS = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+} as const;
+
+export type Environment = Record<string, string | undefined>;
+
+/** Builds the renderer from environment variables and files. Throws when required settings are missing. */
+export function createRendererFromEnvironment(env: Environment, log: RendererLogger = defaultLogger): Renderer {
+  const tableName = env[ENV_TABLE_NAME];
+  if (!tableName) throw new Error(`${ENV_TABLE_NAME} is not set`);
+  const config = readConfig(env[ENV_CONFIG_PATH] || DEFAULT_CONFIG_PATH);
+  const template = readTemplate(env[ENV_TEMPLATE_PATH] || DEFAULT_TEMPLATE_PATH);
+
+  let ddb: DynamoDBClient | undefined;
+  const dynamo = () => (ddb ??= new DynamoDBClient(SDK_CLIENT_SETTINGS));
+
+  const secretArn = env[ENV_AUTH_SECRET_ARN];
+  let auth;
+  if (secretArn !== undefined) {
+    let sm: SecretsManagerClient | undefined;
+    const fetchSecret = async (): Promise<string> => {
+      if (!secretArn) return '';
+      sm ??= new SecretsManagerClient(SDK_CLIENT_SETTINGS);
+      const out = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      return out.SecretString ?? '';
+    };
+    auth = { headerName: env[ENV_AUTH_HEADER_NAME] ?? '', secret: new CachedSecret(fetchSecret) };
+  }
+
+  return createRenderer({
+    config,
+    template,
+    readSnapshot: (now) => readSnapshot(dynamo(), tableName, config, now),
+    auth,
+    log,
+  });
+}
+
+/**
+ * The Lambda handler: builds the renderer on first use (once per cold start) and retries the
+ * build on the next request if it failed, answering 503 without data meanwhile.
+ */
+export function createLambdaHandler(env: Environment, log: RendererLogger = defaultLogger) {
+  let renderer: Renderer | undefined;
+  return async (event: ApiGatewayProxyEvent): Promise<ApiGatewayProxyResult> => {
+    if (!renderer) {
+      try {
+        renderer = createRendererFromEnvironment(env, log);
+      } catch (e) {
+        log('error', 'the renderer is not configured', { errorMessage: e instanceof Error ? e.message : String(e) });
+        return errorResponse('not-configured', 'html');
+      }
+    }
+    return renderer(event);
+  };
+}
+
+function readConfig(path: string): StatusPageConfig {
+  const config = JSON.parse(readFileSync(path, 'utf8')) as StatusPageConfig;
+  if (!config || typeof config.title !== 'string' || !Array.isArray(config.checks) || !(config.intervalSeconds > 0)) {
+    throw new Error(`${path} is not a status page configuration`);
+  }
+  return config;
+}
+
+function readTemplate(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_TEMPLATE;
+    throw e;
+  }
+}
