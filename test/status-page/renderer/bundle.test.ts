@@ -1,0 +1,162 @@
+/**
+ * The artifact users get: assets/status-page/renderer.lambda/index.js (built by
+ * `npx projen bundle`, which the project's test task runs first), loaded in a separate Node
+ * process and called the way Lambda calls it, with the environment the construct sets.
+ *
+ * DynamoDB is dynalite (a real implementation of the API). Secrets Manager has no local
+ * implementation, so a tiny HTTP server in this test MOCKS its GetSecretValue JSON protocol.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+import { event } from './fixtures';
+import { seed, seededConfig } from './seed';
+
+const BUNDLE = resolve(__dirname, '../../../assets/status-page/renderer.lambda/index.js');
+const SECRET = 'bundled-test-secret-4f1c';
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:status-page-proxy-AbCdEf';
+const HEADER = 'X-Status-Page-Auth';
+
+interface SecretsRequest { target: string | undefined; body: { SecretId?: string } }
+
+/** A mock of the Secrets Manager JSON protocol: GetSecretValue only. */
+async function startSecretsManagerMock(): Promise<{ server: Server; endpoint: string; requests: SecretsRequest[] }> {
+  const requests: SecretsRequest[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      const target = req.headers['x-amz-target'] as string | undefined;
+      const body = raw ? JSON.parse(raw) : {};
+      requests.push({ target, body });
+      res.setHeader('Content-Type', 'application/x-amz-json-1.1');
+      if (target !== 'secretsmanager.GetSecretValue' || body.SecretId !== SECRET_ARN) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Secrets Manager can\'t find the specified secret.' }));
+        return;
+      }
+      res.end(JSON.stringify({
+        ARN: SECRET_ARN,
+        Name: 'status-page-proxy',
+        SecretString: SECRET,
+        VersionId: '00000000-0000-0000-0000-000000000001',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1764000000,
+      }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+/** Loads the bundle in a fresh Node process, calls exports.handler once per event, prints the results. */
+function invokeBundle(env: Record<string, string>, events: unknown[]): Promise<{ results: any[]; stdout: string; stderr: string }> {
+  const script = `
+    const { handler } = require(${JSON.stringify(BUNDLE)});
+    (async () => {
+      const results = [];
+      for (const e of JSON.parse(process.env.TEST_EVENTS)) results.push(await handler(e, {}));
+      process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(results));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  return new Promise((resolvePromise, reject) => {
+    execFile(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '', ...env, TEST_EVENTS: JSON.stringify(events) },
+      timeout: 30_000,
+    }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`bundle process failed: ${err.message}\n${stderr}`));
+      const at = stdout.lastIndexOf('@@RESULTS@@');
+      if (at < 0) return reject(new Error(`no results printed:\n${stdout}\n${stderr}`));
+      resolvePromise({ results: JSON.parse(stdout.slice(at + '@@RESULTS@@'.length)), stdout: stdout.slice(0, at), stderr });
+    });
+  });
+}
+
+let local: LocalDynamo;
+let secrets: Awaited<ReturnType<typeof startSecretsManagerMock>>;
+let dir: string;
+beforeAll(async () => {
+  local = await startDynalite();
+  secrets = await startSecretsManagerMock();
+  dir = mkdtempSync(join(tmpdir(), 'renderer-bundle-'));
+});
+afterAll(async () => {
+  await local.stop();
+  await new Promise<void>((r) => secrets.server.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the bundled handler serves the seeded page with the right header and refuses a wrong one', async () => {
+  if (!existsSync(BUNDLE)) {
+    throw new Error(`${BUNDLE} does not exist: run \`npx projen bundle\` first (the test task does).`);
+  }
+  const cfg = seededConfig();
+  const table = await local.createStatusTable();
+  await seed(local.client, table, cfg, new Date(), 2);
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(cfg));
+
+  const { results, stdout, stderr } = await invokeBundle({
+    STATUS_TABLE_NAME: table,
+    STATUS_CONFIG_PATH: configPath,
+    STATUS_TEMPLATE_PATH: join(dir, 'template.mustache'), // absent: the built-in template
+    STATUS_AUTH_SECRET_ARN: SECRET_ARN,
+    STATUS_AUTH_HEADER_NAME: HEADER,
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key',
+  }, [
+    event('/', { [HEADER.toLowerCase()]: SECRET }),
+    event('/', { [HEADER]: 'not-the-secret' }),
+    event('/status.json', { [HEADER]: SECRET }),
+    event('/badge/api.svg', {}),
+  ]);
+
+  const [right, wrong, json, unauthenticatedBadge] = results;
+  expect(right.statusCode).toBe(200);
+  expect(right.headers['Content-Type']).toBe('text/html; charset=utf-8');
+  expect(right.headers['Cache-Control']).toBe('private, max-age=15');
+  expect(right.body).toContain('Public API');
+  expect(right.body).toContain('Partial outage');
+  expect(right.body).toContain('class="bar bar-');
+
+  expect(wrong.statusCode).toBe(403);
+  expect(wrong.headers['Cache-Control']).toBe('no-store');
+  expect(wrong.body).not.toContain('Public API');
+  expect(wrong.body).not.toContain('outage');
+
+  expect(json.statusCode).toBe(200);
+  expect(JSON.parse(json.body).checks[0]).toMatchObject({ name: 'api', displayName: 'Public API', status: 'up' });
+  expect(unauthenticatedBadge.statusCode).toBe(403);
+
+  // The SDK asked the (mocked) Secrets Manager for the configured ARN, once: the value is cached.
+  expect(secrets.requests).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN } }]);
+  // The secret never reaches a log line.
+  expect(stdout + stderr).not.toContain(SECRET);
+});
+
+test('the bundled handler answers 503 without data when Secrets Manager fails', async () => {
+  const cfg = seededConfig();
+  const table = await local.createStatusTable();
+  await seed(local.client, table, cfg, new Date(), 1);
+  const configPath = join(dir, 'config-2.json');
+  writeFileSync(configPath, JSON.stringify(cfg));
+  const { results } = await invokeBundle({
+    STATUS_TABLE_NAME: table,
+    STATUS_CONFIG_PATH: configPath,
+    STATUS_AUTH_SECRET_ARN: `${SECRET_ARN}-unknown`,
+    STATUS_AUTH_HEADER_NAME: HEADER,
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key',
+  }, [event('/', { [HEADER]: SECRET })]);
+  expect(results[0].statusCode).toBe(503);
+  expect(results[0].body).not.toContain('Public API');
+});
