@@ -1,0 +1,189 @@
+/**
+ * One checker run: probe every check (at most `concurrency` at once), store the results, publish
+ * the status changes worth an alert, and print one CloudWatch Embedded Metric Format line.
+ *
+ * Every dependency (DynamoDB client, publisher, clock, probe, log sink) is injected, so tests run
+ * it against dynalite and local servers. A failed store write throws (after the metric line with
+ * RunsRecorded=0), so the Lambda's Errors metric sees it; a failed publish is only logged.
+ */
+// The AWS SDK is bundled into the handler asset by esbuild: a devDependency on purpose.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { runBounded } from './bounded-pool';
+import {
+  METRIC_CHECKS_DOWN, METRIC_DIMENSION_NAME, METRIC_NAMESPACE, METRIC_RUNS_RECORDED, METRIC_RUN_DURATION,
+} from './environment';
+import { CheckConfig, ProbeResult, StatusChangeEvent, StatusPageConfig } from './model';
+import { probeHttp } from './probe-http';
+import { probeTcp } from './probe-tcp';
+import { RecordRunResult, recordRun } from './store';
+
+/** Sends status changes somewhere (SNS in Lambda). */
+export interface ChangePublisher {
+  /** Resolves with the number of events that failed to publish; may also reject. */
+  publish(events: StatusChangeEvent[]): Promise<number>;
+}
+
+export interface RunDependencies {
+  readonly ddb: DynamoDBClient;
+  readonly tableName: string;
+  readonly config: StatusPageConfig;
+  /** Omitted: changes are stored but not published. */
+  readonly publisher?: ChangePublisher;
+  /** Defaults to the system clock. */
+  readonly clock?: () => Date;
+  /** Defaults to probeHttp / probeTcp. */
+  readonly probe?: (check: CheckConfig) => Promise<ProbeResult>;
+  /** One JSON line per call; defaults to console.log (Lambda sends stdout to CloudWatch Logs). */
+  readonly log?: (line: string) => void;
+  /** Value of the metric dimension; defaults to the page title. */
+  readonly metricDimension?: string;
+}
+
+export interface RunSummary {
+  readonly checks: number;
+  readonly up: number;
+  readonly degraded: number;
+  /** Checks whose smoothed status is down. */
+  readonly checksDown: number;
+  readonly published: number;
+  readonly publishFailures: number;
+  readonly durationMs: number;
+  readonly store: RecordRunResult;
+  /** Raw probe results, in config order. */
+  readonly results: ProbeResult[];
+}
+
+export function defaultProbe(check: CheckConfig): Promise<ProbeResult> {
+  return check.kind === 'http' ? probeHttp(check) : probeTcp(check);
+}
+
+export async function runChecks(deps: RunDependencies): Promise<RunSummary> {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const probe = deps.probe ?? defaultProbe;
+  const { config } = deps;
+  const started = performance.now();
+
+  const settled = await runBounded(config.checks.map((check) => () => probe(check)), config.concurrency);
+  const results: ProbeResult[] = settled.map((s) => (s.ok ? s.value : {
+    outcome: 'down',
+    latencyMs: 0,
+    message: 'checker error while probing',
+  }));
+  settled.forEach((s, i) => {
+    if (!s.ok) log(JSON.stringify({ level: 'ERROR', msg: 'probe threw', check: config.checks[i].name, error: errorName(s.error) }));
+  });
+
+  const emit = (recorded: number, checksDown: number) => log(JSON.stringify(emfLine(
+    deps.metricDimension ?? config.title, clock(), recorded, checksDown, Math.round(performance.now() - started),
+  )));
+
+  let store: RecordRunResult;
+  try {
+    store = await recordRun(deps.ddb, deps.tableName, config, results, clock(), {
+      logger: { warn: (m: string) => log(m), error: (m: string) => log(m) },
+    });
+  } catch (error) {
+    log(JSON.stringify({ level: 'ERROR', msg: 'could not store the results of this run', error: errorName(error) }));
+    emit(0, results.filter((r) => r.outcome === 'down').length);
+    throw error;
+  }
+
+  let published = 0;
+  let publishFailures = 0;
+  if (deps.publisher && store.changes.length > 0) {
+    try {
+      publishFailures = await deps.publisher.publish(store.changes);
+    } catch (error) {
+      publishFailures = store.changes.length;
+      log(JSON.stringify({ level: 'ERROR', msg: 'could not publish status changes', error: errorName(error) }));
+    }
+    published = store.changes.length - publishFailures;
+  }
+
+  const durationMs = Math.round(performance.now() - started);
+  emit(1, store.checksDown);
+  return {
+    checks: config.checks.length,
+    up: results.filter((r) => r.outcome === 'up').length,
+    degraded: results.filter((r) => r.outcome === 'degraded').length,
+    checksDown: store.checksDown,
+    published,
+    publishFailures,
+    durationMs,
+    store,
+    results,
+  };
+}
+
+/** The EMF document: CloudWatch extracts the metrics from this log line, no API call. */
+export function emfLine(dimension: string, at: Date, runsRecorded: number, checksDown: number, durationMs: number): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: at.getTime(),
+      CloudWatchMetrics: [{
+        Namespace: METRIC_NAMESPACE,
+        Dimensions: [[METRIC_DIMENSION_NAME]],
+        Metrics: [
+          { Name: METRIC_RUNS_RECORDED, Unit: 'Count' },
+          { Name: METRIC_CHECKS_DOWN, Unit: 'Count' },
+          { Name: METRIC_RUN_DURATION, Unit: 'Milliseconds' },
+        ],
+      }],
+    },
+    [METRIC_DIMENSION_NAME]: dimension,
+    [METRIC_RUNS_RECORDED]: runsRecorded,
+    [METRIC_CHECKS_DOWN]: checksDown,
+    [METRIC_RUN_DURATION]: durationMs,
+  };
+}
+
+/** Publishes to an SNS topic with PublishBatch (at most 10 entries per call). */
+export function snsPublisher(sns: SNSClient, topicArn: string, log: (line: string) => void = (l) => console.log(l)): ChangePublisher {
+  return {
+    async publish(events: StatusChangeEvent[]): Promise<number> {
+      let failed = 0;
+      for (let i = 0; i < events.length; i += 10) {
+        const batch = events.slice(i, i + 10);
+        try {
+          const res = await sns.send(new PublishBatchCommand({
+            TopicArn: topicArn,
+            PublishBatchRequestEntries: batch.map((e, j) => ({
+              Id: String(i + j),
+              Subject: subjectOf(e),
+              Message: JSON.stringify(e),
+              MessageAttributes: {
+                check: { DataType: 'String', StringValue: e.check },
+                status: { DataType: 'String', StringValue: e.to },
+              },
+            })),
+          }));
+          const batchFailed = res.Failed?.length ?? 0;
+          if (batchFailed > 0) {
+            log(JSON.stringify({ level: 'ERROR', msg: 'SNS rejected status change events', failed: res.Failed?.map((f) => f.Code) }));
+          }
+          failed += batchFailed;
+        } catch (error) {
+          failed += batch.length;
+          log(JSON.stringify({ level: 'ERROR', msg: 'SNS PublishBatch failed', error: errorName(error) }));
+        }
+      }
+      return failed;
+    },
+  };
+}
+
+/** SNS subjects: ASCII, at most 100 characters. */
+function subjectOf(e: StatusChangeEvent): string {
+  const text = `${e.displayName} is ${e.to.toUpperCase()} (was ${e.from})`;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return String(error).slice(0, 300);
+}
