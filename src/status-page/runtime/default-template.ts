@@ -89,8 +89,9 @@ h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 .25rem; letter-spacing: 
 .pill-degraded { background: var(--degraded-bg); color: var(--degraded); }
 .pill-down { background: var(--down-bg); color: var(--down); }
 .pill-unknown { background: var(--unknown-bg); color: var(--unknown); }
-.meta { margin: .3rem 0 0; font-size: .85rem; color: var(--muted); }
-.meta span + span::before { content: "·"; margin: 0 .45rem; }
+.meta { display: flex; flex-wrap: wrap; gap: 0 .45rem; margin: .3rem 0 0; font-size: .85rem; color: var(--muted); }
+.meta span { white-space: nowrap; }
+.meta span + span::before { content: "·"; margin-right: .45rem; }
 .message {
   margin: .6rem 0 0; padding: .45rem .7rem; border-radius: .4rem; font-size: .85rem;
   background: var(--unknown-bg); overflow-wrap: anywhere; white-space: pre-wrap;
@@ -105,8 +106,8 @@ h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 .25rem; letter-spacing: 
 .bar-down { background: var(--down-bar); }
 .bars-axis { display: flex; justify-content: space-between; font-size: .75rem; color: var(--muted); }
 .uptime { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .5rem; margin: .75rem 0 0; }
-.uptime div { background: var(--bg); border-radius: .45rem; padding: .35rem .6rem; }
-.uptime dt { font-size: .72rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.uptime div { background: var(--bg); border-radius: .45rem; padding: .3rem .6rem; min-width: 0; }
+.uptime dt { font-size: .72rem; color: var(--muted); letter-spacing: .02em; }
 .uptime dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
 .empty { background: var(--card); border: 1px solid var(--border); border-radius: .75rem; padding: 1.25rem; color: var(--muted); }
 footer.page { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
@@ -122,7 +123,9 @@ footer.page p { margin: .2rem 0; }
   .banner .counts { margin-left: 2.85rem; text-align: left; }
   .check { padding: .9rem .9rem 1rem; }
   .bars { gap: 1px; height: 1.8rem; }
-  .uptime { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .uptime { gap: .3rem; }
+  .uptime div { padding: .25rem .4rem; }
+  .uptime dd { font-size: .85rem; }
 }
 @media (prefers-reduced-motion: no-preference) { .bar { transition: opacity .15s; } .bar:hover { opacity: .7; } }
 @media print { body { background: #fff; } .checks, .empty { border-color: #999; } }
@@ -141,7 +144,7 @@ footer.page p { margin: .2rem 0; }
     {{#hasChecks}}<span class="counts">{{upCount}} of {{checkCount}} operational</span>{{/hasChecks}}
   </section>
   {{#stale}}
-  <div class="stale" role="alert">
+  <div class="stale" role="status">
     <span aria-hidden="true">⚠</span>
     <p><strong>{{staleText}}</strong>The checks have not reported recently, so the statuses below may be out of date.</p>
   </div>
@@ -162,7 +165,7 @@ footer.page p { margin: .2rem 0; }
         <ol class="bars" role="img" aria-label="{{historySummary}}">{{#days}}<li class="bar bar-{{worst}}" title="{{title}}"></li>{{/days}}</ol>
         <div class="bars-axis" aria-hidden="true"><span>90 days ago</span><span>Today</span></div>
         <dl class="uptime">
-          {{#uptimeList}}<div><dt><abbr title="Uptime over the last {{label}}">{{shortLabel}}</abbr></dt><dd>{{value}}</dd></div>{{/uptimeList}}
+          {{#uptimeList}}<div><dt title="Uptime over the last {{label}}">{{shortLabel}} uptime</dt><dd>{{value}}</dd></div>{{/uptimeList}}
         </dl>
       </li>
       {{/checks}}

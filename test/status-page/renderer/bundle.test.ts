@@ -12,9 +12,9 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 import { event } from './fixtures';
 import { seed, seededConfig } from './seed';
+import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 const BUNDLE = resolve(__dirname, '../../../assets/status-page/renderer.lambda/index.js');
 const SECRET = 'bundled-test-secret-4f1c';

@@ -8,6 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { event, HOSTILE } from './fixtures';
+import { seed, seededConfig } from './seed';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { StatusPageConfig } from '../../../src/status-page/runtime/model';
 import { createRenderer } from '../../../src/status-page/runtime/page-renderer';
@@ -15,8 +17,6 @@ import { createLambdaHandler } from '../../../src/status-page/runtime/renderer-e
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
 import { readSnapshot } from '../../../src/status-page/runtime/store';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
-import { event, HOSTILE } from './fixtures';
-import { seed, seededConfig } from './seed';
 
 const SECRET = 'dynalite-test-secret';
 const HEADER = 'X-Status-Page-Auth';
@@ -74,12 +74,13 @@ describe('renderer over dynalite', () => {
     expect((await render(event('/badge/nope.svg', auth))).statusCode).toBe(404);
   });
 
-  test('refuses a missing or wrong header before reading the table', async () => {
+  test('refuses a missing, wrong or duplicated header with a 403 that shows no data', async () => {
     const cfg = seededConfig();
     const table = await local.createStatusTable();
     await seed(local.client, table, cfg, new Date(), 1);
     const render = renderer(table, cfg, new Date());
-    for (const headers of [{}, { [HEADER]: 'wrong' }, { [HEADER]: [SECRET, SECRET] }]) {
+    const variants: Array<Record<string, string | string[]>> = [{}, { [HEADER]: 'wrong' }, { [HEADER]: [SECRET, SECRET] }];
+    for (const headers of variants) {
       const res = await render(event('/status.json', headers));
       expect(res.statusCode).toBe(403);
       expect(res.body).not.toContain('Public API');

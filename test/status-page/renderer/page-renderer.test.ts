@@ -84,7 +84,8 @@ describe('proxy-header auth', () => {
   test('every refusal looks the same (no hint which rule failed)', async () => {
     const { render } = harness();
     const bodies = new Set<string>();
-    for (const h of [{}, { [HEADER]: 'wrong' }, { [HEADER]: [SECRET, SECRET] }]) {
+    const variants: Array<Record<string, string | string[]>> = [{}, { [HEADER]: 'wrong' }, { [HEADER]: [SECRET, SECRET] }];
+    for (const h of variants) {
       bodies.add((await render(event('/', h))).body);
     }
     expect(bodies.size).toBe(1);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { config, HOSTILE } from './fixtures';
 import { CheckConfig, ProbeResult, StatusPageConfig } from '../../../src/status-page/runtime/model';
 import { recordRun } from '../../../src/status-page/runtime/store';
-import { config, HOSTILE } from './fixtures';
 
 /** Checks used by the tests that go through the real store (dynalite). */
 export const SEEDED_CHECKS: CheckConfig[] = [
