@@ -30,7 +30,7 @@ import {
 } from './environment';
 import { errorResponse } from './http-responses';
 import { StatusPageConfig } from './model';
-import { createRenderer, defaultLogger, Renderer, RendererLogger } from './page-renderer';
+import { createRenderer, defaultLogger, ProxyAuthSettings, Renderer, RendererLogger } from './page-renderer';
 import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './proxy-event';
 import { CachedSecret } from './secret-source';
 import { readSnapshot } from './store';
@@ -54,7 +54,7 @@ export function createRendererFromEnvironment(env: Environment, log: RendererLog
   const dynamo = () => (ddb ??= new DynamoDBClient(SDK_CLIENT_SETTINGS));
 
   const secretArn = env[ENV_AUTH_SECRET_ARN];
-  let auth;
+  let auth: ProxyAuthSettings | undefined;
   if (secretArn !== undefined) {
     let sm: SecretsManagerClient | undefined;
     const fetchSecret = async (): Promise<string> => {
