@@ -1,6 +1,6 @@
+import { LocalServer, TestCertificate, freePort, makeCertificate, sleep, startHttpServer, startHttpsServer } from './helpers/local-servers';
 import { HttpCheckConfig } from '../../../src/status-page/runtime/model';
 import { MAX_BODY_BYTES, probeHttp } from '../../../src/status-page/runtime/probe-http';
-import { LocalServer, TestCertificate, freePort, makeCertificate, sleep, startHttpServer, startHttpsServer } from './helpers/local-servers';
 
 const DAY_MS = 86_400_000;
 
@@ -130,7 +130,7 @@ describe('probeHttp over HTTPS', () => {
   let otherHost: TestCertificate;
   const servers: LocalServer[] = [];
   const serve = async (cert: TestCertificate) => {
-    const s = await startHttpsServer(cert, (_req, res) => res.end('secure ok'));
+    const s = await startHttpsServer(cert, (_req, res) => { res.end('secure ok'); });
     servers.push(s);
     return s;
   };

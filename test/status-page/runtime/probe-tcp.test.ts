@@ -1,6 +1,6 @@
+import { freePort, startTcpServer } from './helpers/local-servers';
 import { TcpCheckConfig } from '../../../src/status-page/runtime/model';
 import { probeTcp } from '../../../src/status-page/runtime/probe-tcp';
-import { freePort, startTcpServer } from './helpers/local-servers';
 
 function check(port: number, extra: Partial<TcpCheckConfig> = {}): TcpCheckConfig {
   return { kind: 'tcp', name: 'db', displayName: 'Database', host: '127.0.0.1', port, timeoutMs: 2_000, ...extra };

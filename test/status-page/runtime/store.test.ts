@@ -1,0 +1,255 @@
+import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { down, pageConfig, fleet, seeded, tcpChecks, up } from './helpers/config';
+import { ProbeResult } from '../../../src/status-page/runtime/model';
+import { computeLayout } from '../../../src/status-page/runtime/shard-layout';
+import { readSnapshot, recordRun } from '../../../src/status-page/runtime/store';
+import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+
+const DAY_MS = 86_400_000;
+const at = (iso: string) => new Date(iso);
+const quiet = { logger: { warn: () => undefined, error: () => undefined } };
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(() => dynamo.stop());
+
+async function scanAll(table: string) {
+  const res = await dynamo.client.send(new ScanCommand({ TableName: table }));
+  return res.Items ?? [];
+}
+
+test('an empty table reads as unknown and stale with 90 empty bars ending today', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['a', 'b']));
+  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:00:00Z'));
+  expect(snap).toMatchObject({ title: 'Test page', stale: true, overall: 'unknown', updatedAt: undefined });
+  expect(snap.checks.map((c) => c.status)).toEqual(['unknown', 'unknown']);
+  expect(snap.checks[0].days).toHaveLength(90);
+  expect(snap.checks[0].days[89]).toEqual({ date: '2026-03-10', uptime: null, worst: 'unknown' });
+  expect(snap.checks[0].days[0].date).toBe('2025-12-11');
+  expect(snap.checks[0].uptime).toEqual({ h24: null, d7: null, d30: null, d90: null });
+});
+
+test('consecutive failures across runs: one failure keeps the status, the second turns DOWN, a success recovers', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['api', 'web']), { failureThreshold: 2, successThreshold: 1 });
+  const t0 = Date.parse('2026-03-10T08:00:00Z');
+  const run = (i: number, api: ProbeResult) => recordRun(dynamo.client, table, config, [api, up()], new Date(t0 + i * 60_000), quiet);
+  const view = async (i: number) => (await readSnapshot(dynamo.client, table, config, new Date(t0 + i * 60_000 + 1_000))).checks[0];
+
+  const r0 = await run(0, up());
+  expect(r0.changes).toEqual([]); // unknown -> up is not an alert...
+  expect(r0.allChanges.map((c) => `${c.check}:${c.from}->${c.to}`)).toEqual(expect.arrayContaining(['api:unknown->up', 'web:unknown->up']));
+
+  const r1 = await run(1, down());
+  expect(r1.changes).toEqual([]);
+  expect(await view(1)).toMatchObject({ status: 'up', message: 'failing (1 of 2): connection refused by 127.0.0.1:9' });
+
+  const r2 = await run(2, down());
+  expect(r2.changes).toEqual([expect.objectContaining({ check: 'api', displayName: 'API', from: 'up', to: 'down' })]);
+  expect(r2.checksDown).toBe(1);
+  const v2 = await view(2);
+  expect(v2).toMatchObject({ status: 'down', since: new Date(t0 + 2 * 60_000).toISOString() });
+
+  const r3 = await run(3, up(33));
+  expect(r3.changes).toEqual([expect.objectContaining({ from: 'down', to: 'up' })]);
+  const snap = await readSnapshot(dynamo.client, table, config, new Date(t0 + 3 * 60_000 + 1_000));
+  expect(snap.overall).toBe('up');
+  expect(snap.stale).toBe(false);
+  expect(snap.checks[0]).toMatchObject({ status: 'up', latencyMs: 33, lastCheckedAt: new Date(t0 + 3 * 60_000).toISOString() });
+  // 4 runs, the one at minute 2 counted as down (minute 1 was still "up, failing 1 of 2").
+  expect(snap.checks[0].uptime.h24).toBeCloseTo(3 / 4);
+
+  // The incident history: the two publishable changes, as small items with a TTL.
+  const events = await dynamo.client.send(new QueryCommand({
+    TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'events' } },
+  }));
+  expect(events.Items?.map((e) => `${e.check.S}:${e.from.S}->${e.to.S}`)).toEqual(['api:up->down', 'api:down->up']);
+  expect(Number(events.Items?.[0].expiresAt.N)).toBe(Math.floor((t0 + 2 * 60_000) / 1000) + 90 * 86_400);
+});
+
+test('stale once the newest run is older than staleAfterIntervals x interval', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['a']), { intervalSeconds: 60, staleAfterIntervals: 3 });
+  const t = at('2026-03-10T08:00:00Z');
+  await recordRun(dynamo.client, table, config, [up()], t, quiet);
+  const read = (ms: number) => readSnapshot(dynamo.client, table, config, new Date(t.getTime() + ms));
+  expect((await read(180_000)).stale).toBe(false);
+  expect((await read(180_001)).stale).toBe(true);
+  expect((await read(0)).updatedAt).toBe(t.toISOString());
+});
+
+test('rollups across hour and day boundaries (23:58, 23:59, 00:01, 00:02 UTC)', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['a']));
+  await recordRun(dynamo.client, table, config, [up()], at('2026-03-09T22:30:00Z'), quiet);
+  await recordRun(dynamo.client, table, config, [up()], at('2026-03-09T23:58:00Z'), quiet);
+  await recordRun(dynamo.client, table, config, [down()], at('2026-03-09T23:59:00Z'), quiet);
+  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T00:01:00Z'), quiet);
+  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T00:02:00Z'), quiet);
+
+  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T00:03:00Z'));
+  const c = snap.checks[0];
+  expect(c.days).toHaveLength(90);
+  expect(c.days[88]).toEqual({ date: '2026-03-09', uptime: 2 / 3, worst: 'down' });
+  expect(c.days[89]).toEqual({ date: '2026-03-10', uptime: 1, worst: 'up' });
+  expect(c.days[87]).toEqual({ date: '2026-03-08', uptime: null, worst: 'unknown' });
+  expect(c.uptime.h24).toBeCloseTo(4 / 5);
+  expect(c.uptime.d7).toBeCloseTo(4 / 5);
+
+  // 24 hours after the 22:30 run it leaves the 24 h window, but stays in the day bars.
+  const later = await readSnapshot(dynamo.client, table, config, at('2026-03-10T22:59:00Z'));
+  expect(later.checks[0].uptime.h24).toBeCloseTo(3 / 4);
+  expect(later.checks[0].uptime.d7).toBeCloseTo(4 / 5);
+  expect(later.stale).toBe(true);
+});
+
+test('90-day window edges: a day 90 days ago is out, 89 days ago is the first bar', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['a']));
+  const today = Date.parse('2026-03-10T00:00:00Z');
+  const downDays = new Set([-90, -89, -29, -6]);
+  for (let d = -95; d <= 0; d++) {
+    if (d === -50 || d === -49) continue; // the checker did not run on those days
+    const result = downDays.has(d) ? down() : up();
+    await recordRun(dynamo.client, table, config, [result], new Date(today + d * DAY_MS + 12 * 3_600_000), quiet);
+  }
+  const snap = await readSnapshot(dynamo.client, table, config, new Date(today + 12.5 * 3_600_000));
+  const c = snap.checks[0];
+  expect(c.days).toHaveLength(90);
+  expect(c.days[0]).toEqual({ date: '2025-12-11', uptime: 0, worst: 'down' });
+  expect(c.days[1]).toEqual({ date: '2025-12-12', uptime: 1, worst: 'up' });
+  expect(c.days[39]).toEqual({ date: '2026-01-19', uptime: null, worst: 'unknown' });
+  expect(c.days[40]).toEqual({ date: '2026-01-20', uptime: null, worst: 'unknown' });
+  expect(c.days[89]).toEqual({ date: '2026-03-10', uptime: 1, worst: 'up' });
+  expect(c.uptime.d90).toBeCloseTo(85 / 88); // 88 days with a run, down on -89, -29, -6
+  expect(c.uptime.d30).toBeCloseTo(28 / 30); // down on -29 and -6
+  expect(c.uptime.d7).toBeCloseTo(6 / 7);
+  expect(c.uptime.h24).toBe(1);
+});
+
+test('an overlapping run conflicts on the version, re-reads and retries, so no failure is lost', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['a']), { failureThreshold: 2 });
+  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T08:00:00Z'), quiet);
+  // Both runs read the shard before either writes: PutItem waits until both have arrived.
+  let arrived = 0;
+  let release!: () => void;
+  const bothArrived = new Promise<void>((r) => { release = r; });
+  let conflicts = 0;
+  const racing = {
+    send: async (command: unknown) => {
+      if (command instanceof PutItemCommand && arrived < 2) {
+        arrived++;
+        if (arrived === 2) release();
+        await bothArrived;
+      }
+      try {
+        return await dynamo.client.send(command as PutItemCommand);
+      } catch (e) {
+        if ((e as Error).name === 'ConditionalCheckFailedException') conflicts++;
+        throw e;
+      }
+    },
+  } as unknown as DynamoDBClient;
+  const [r1, r2] = await Promise.all([
+    recordRun(racing, table, config, [down()], at('2026-03-10T08:01:00Z'), quiet),
+    recordRun(racing, table, config, [down()], at('2026-03-10T08:01:00Z'), quiet),
+  ]);
+  expect(conflicts).toBe(1);
+  expect(r1.conflictedShards + r2.conflictedShards).toBe(0);
+  // Last-writer-wins would leave "failing (1 of 2)"; the retry counted both failures.
+  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:01:30Z'));
+  expect(snap.checks[0].status).toBe('down');
+  expect([...r1.changes, ...r2.changes]).toHaveLength(1);
+});
+
+test('a shard-count change keeps the history, drops removed checks and deletes the old generation', async () => {
+  const table = await dynamo.createStatusTable();
+  const before = pageConfig(tcpChecks(['c0', 'c1', 'c2', 'c3', 'c4']), { checksPerShard: 2 });
+  const after = pageConfig(tcpChecks(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']), { checksPerShard: 2 });
+  const oldLayout = computeLayout(before.checks, 2);
+  const newLayout = computeLayout(after.checks, 2);
+  expect([oldLayout.shardCount, newLayout.shardCount]).toEqual([3, 4]);
+
+  const fiveResults = (r: ProbeResult) => before.checks.map(() => r);
+  await recordRun(dynamo.client, table, before, fiveResults(down()), at('2026-03-08T10:00:00Z'), quiet);
+  await recordRun(dynamo.client, table, before, fiveResults(up()), at('2026-03-09T10:00:00Z'), quiet);
+  await recordRun(dynamo.client, table, before, fiveResults(up()), at('2026-03-10T10:00:00Z'), quiet);
+
+  // The renderer already has the new config, the checker has not run with it yet: old data shows.
+  const waiting = await readSnapshot(dynamo.client, table, after, at('2026-03-10T10:00:30Z'));
+  expect(waiting.checks.map((c) => c.status)).toEqual(['up', 'up', 'up', 'up', 'unknown', 'unknown', 'unknown']);
+
+  const migrated = await recordRun(dynamo.client, table, after, after.checks.map(() => up()), at('2026-03-10T10:01:00Z'), quiet);
+  expect(migrated.migrated).toBe(true);
+  expect(migrated.changes).toEqual([]); // new checks appear without alerts; moved ones keep their status
+
+  const snap = await readSnapshot(dynamo.client, table, after, at('2026-03-10T10:02:00Z'));
+  expect(snap.checks.map((c) => c.name)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
+  const c1 = snap.checks[0];
+  expect(c1.since).toBe('2026-03-09T10:00:00.000Z');
+  expect(c1.days.slice(-3)).toEqual([
+    { date: '2026-03-08', uptime: 0, worst: 'down' },
+    { date: '2026-03-09', uptime: 1, worst: 'up' },
+    { date: '2026-03-10', uptime: 1, worst: 'up' },
+  ]);
+  expect(c1.uptime.d7).toBeCloseTo(3 / 4);
+  const c7 = snap.checks[6];
+  expect(c7.days.slice(-2).map((d) => d.uptime)).toEqual([null, 1]);
+
+  const pks = new Set((await scanAll(table)).map((i) => i.pk.S!));
+  expect([...pks].filter((pk) => pk.includes(oldLayout.generation))).toEqual([]);
+  expect([...pks].filter((pk) => pk.includes(newLayout.generation))).toHaveLength(4);
+});
+
+test('100 checks per run cost a handful of write units, not 100', async () => {
+  const table = await dynamo.createStatusTable();
+  const names = Array.from({ length: 100 }, (_, i) => `service-${i}-${(i * 7919).toString(36)}`);
+  const config = pageConfig(tcpChecks(names), { checksPerShard: 50 });
+  const nextRun = fleet(100, seeded(42));
+  const start = Date.parse('2026-03-10T07:50:00Z');
+  const runs = [];
+  for (let i = 0; i < 20; i++) {
+    runs.push(await recordRun(dynamo.client, table, config, nextRun(), new Date(start + i * 60_000), quiet));
+  }
+  expect(runs.every((r) => r.capacitySource === 'dynamodb')).toBe(true);
+  // 2 shards of 50 checks. A CURRENT item compresses to well under 4 KB (about 15-60 bytes per
+  // check), so a normal run costs at most 2 x 2 WCU; the first run of an hour also writes one
+  // HOURS item per shard, and a status change adds one 1-WCU event item each.
+  for (const [i, r] of runs.entries()) {
+    const rollover = i === 0 || i === 10 ? 4 : 0;
+    expect(r.writeUnits).toBeLessThanOrEqual(4 + rollover + r.changes.length + (i === 0 ? 3 : 0));
+  }
+  expect(Math.max(...runs.map((r) => r.writeUnits))).toBeLessThan(15);
+  const normal = runs.filter((r, i) => i !== 0 && i !== 10 && r.changes.length === 0);
+  expect(normal.length).toBeGreaterThan(10);
+  expect(normal.every((r) => r.writeUnits <= 4)).toBe(true);
+});
+
+test('1,000 checks with 90 days of history are stored in items far below 400 KB and read back', async () => {
+  const table = await dynamo.createStatusTable();
+  const names = Array.from({ length: 1000 }, (_, i) => `team-${i % 17}/service-${i}`);
+  const config = pageConfig(tcpChecks(names), { checksPerShard: 100 });
+  const nextRun = fleet(1000, seeded(7), 0.05);
+  const today = Date.parse('2026-03-10T00:00:00Z');
+  let last;
+  // One run a day for 92 days fills every DAYS item; each run rolls over hour and day.
+  for (let d = -91; d <= 0; d++) {
+    last = await recordRun(dynamo.client, table, config, nextRun(), new Date(today + d * DAY_MS + 3_600_000), quiet);
+  }
+  expect(last!.conflictedShards).toBe(0);
+  const items = await scanAll(table);
+  const biggest = Math.max(...items.map((i) => (i.p?.B?.length ?? 0)));
+  expect(biggest).toBeGreaterThan(1_000);
+  expect(biggest).toBeLessThan(100 * 1024);
+  expect(last!.largestItemBytes).toBeLessThan(100 * 1024);
+
+  const snap = await readSnapshot(dynamo.client, table, config, new Date(today + 2 * 3_600_000));
+  expect(snap.checks).toHaveLength(1000);
+  expect(snap.checks.every((c) => c.status !== 'unknown' && c.days.length === 90)).toBe(true);
+  expect(snap.checks.every((c) => c.days[0].uptime !== null && c.days[89].uptime !== null)).toBe(true);
+  expect(snap.checks.filter((c) => c.status === 'down').length).toBe(last!.checksDown);
+});
