@@ -594,6 +594,12 @@ export async function recordRun(
     }
   }
 
+  // Changes in config order (shards complete in any order).
+  const order = new Map(config.checks.map((c, i) => [c.name, i] as const));
+  const byConfigOrder = (a: StatusChangeEvent, b: StatusChangeEvent) => order.get(a.check)! - order.get(b.check)!;
+  changes.sort(byConfigOrder);
+  allChanges.sort(byConfigOrder);
+
   if (changes.length > 0) {
     const eventExpiresAt = String(nowSec + EVENT_TTL_DAYS * 86_400);
     await io.batchWrite(changes.map((e, i) => ({
