@@ -192,10 +192,11 @@ function decodeSeries(t: SeriesTuple, length: number): Series {
   return { newest: t[0], up: fit(t[1]), degraded: fit(t[2]), down: fit(t[3]) };
 }
 
-function pack(data: unknown): Uint8Array {
+/** The `p` attribute: gzip-compressed JSON (exported for tests that inspect or seed items). */
+export function pack(data: unknown): Uint8Array {
   return gzipSync(Buffer.from(JSON.stringify(data), 'utf8'), { level: 9 });
 }
-function unpack<T>(bytes: Uint8Array): T {
+export function unpack<T>(bytes: Uint8Array): T {
   return JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
 }
 
