@@ -45,12 +45,24 @@ async function startTarget(seed: number): Promise<Target> {
 
 function config(count: number, targets: Target[], concurrency: number): StatusPageConfig {
   const checks: CheckConfig[] = Array.from({ length: count }, (_, i) => ({
-    kind: 'http', name: `service-${i}`, displayName: `Service ${i}`, url: `${targets[i % targets.length].origin}/health/${i}`,
-    method: 'GET', expectedStatusCodes: [200], timeoutMs: 5_000, degradedAfterMs: 1_000,
+    kind: 'http',
+    name: `service-${i}`,
+    displayName: `Service ${i}`,
+    url: `${targets[i % targets.length].origin}/health/${i}`,
+    method: 'GET',
+    expectedStatusCodes: [200],
+    timeoutMs: 5_000,
+    degradedAfterMs: 1_000,
   }));
   return {
-    title: 'Bench', intervalSeconds: 60, failureThreshold: 2, successThreshold: 1, concurrency,
-    staleAfterIntervals: 3, checksPerShard: CHECKS_PER_SHARD, checks,
+    title: 'Bench',
+    intervalSeconds: 60,
+    failureThreshold: 2,
+    successThreshold: 1,
+    concurrency,
+    staleAfterIntervals: 3,
+    checksPerShard: CHECKS_PER_SHARD,
+    checks,
   };
 }
 
@@ -83,7 +95,14 @@ async function measure(dynamo: LocalDynamo, targets: Target[], count: number, co
     minute++;
   }
   const medianMs = median(times);
-  return { medianMs, probesPerSecond: count / (medianMs / 1000), wcuFirst: wcu[0], wcuSteady: wcu.length > 1 ? median(wcu.slice(1)) : NaN, reps: times.length, down };
+  return {
+    medianMs,
+    probesPerSecond: count / (medianMs / 1000),
+    wcuFirst: wcu[0],
+    wcuSteady: wcu.length > 1 ? median(wcu.slice(1)) : NaN,
+    reps: times.length,
+    down,
+  };
 }
 
 async function rolloverCosts(dynamo: LocalDynamo, count: number) {
@@ -106,7 +125,10 @@ async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   const wcu = (r: RecordRunResult) => r.writeUnits - r.changes.length; // without event items
   const perRun = wcu(steady) + (wcu(hourRoll) - wcu(steady)) / 60 + (wcu(dayRoll) - wcu(steady)) / 1440;
   return {
-    steady: wcu(steady), hourRoll: wcu(hourRoll), dayRoll: wcu(dayRoll), perRun,
+    steady: wcu(steady),
+    hourRoll: wcu(hourRoll),
+    dayRoll: wcu(dayRoll),
+    perRun,
     largest: Math.max(steady.largestItemBytes, hourRoll.largestItemBytes, dayRoll.largestItemBytes),
   };
 }
