@@ -1,4 +1,4 @@
-import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { down, fleet, pageConfig, seeded, tcpChecks, up } from './helpers/config';
 import { fillRealisticCounters } from './helpers/realistic-history';
 import { ProbeResult } from '../../../src/status-page/runtime/model';
@@ -165,6 +165,37 @@ test('an overlapping run conflicts on the version, re-reads and retries, so no f
   const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:01:30Z'));
   expect(snap.checks[0].status).toBe('down');
   expect([...r1.changes, ...r2.changes]).toHaveLength(1);
+});
+
+test('a shard that keeps conflicting is given up after one retry, logged, and the run does not throw', async () => {
+  const table = await dynamo.createStatusTable();
+  const config = pageConfig(tcpChecks(['a']));
+  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T08:00:00Z'), quiet);
+  // Before every CURRENT write, "another run" bumps the version: both attempts conflict.
+  const interfering = {
+    send: async (command: unknown) => {
+      if (command instanceof PutItemCommand && command.input.Item?.sk?.S === 'current') {
+        await dynamo.client.send(new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: command.input.Item.pk, sk: { S: 'current' } },
+          UpdateExpression: 'SET #v = #v + :one',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }));
+      }
+      return dynamo.client.send(command as PutItemCommand);
+    },
+  } as unknown as DynamoDBClient;
+  const warnings: string[] = [];
+  const result = await recordRun(interfering, table, config, [down()], at('2026-03-10T08:01:00Z'), {
+    logger: { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) },
+  });
+  expect(result.conflictedShards).toBe(1);
+  expect(result.changes).toEqual([]);
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(/version conflict on CURRENT of shard 0 again after a retry/);
+  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:01:30Z'));
+  expect(snap.checks[0].status).toBe('up'); // the first run's state, not overwritten
 });
 
 test('a shard-count change keeps the history, drops removed checks and deletes the old generation', async () => {
