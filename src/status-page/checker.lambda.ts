@@ -1,11 +1,8 @@
 // Entry point of the checker Lambda (bundled by esbuild into assets/). Logic lives in runtime/.
 import { readFileSync } from 'node:fs';
 // The AWS SDK is bundled into the asset by esbuild: devDependencies on purpose.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { SNSClient } from '@aws-sdk/client-sns';
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   DEFAULT_CONFIG_PATH, ENV_CONFIG_PATH, ENV_METRIC_DIMENSION, ENV_TABLE_NAME, ENV_TOPIC_ARN,

@@ -26,4 +26,3 @@ export const METRIC_DIMENSION_NAME = 'StatusPage';
 /** 1 per run whose results were stored; the construct alarms when it stops arriving. */
 export const METRIC_RUNS_RECORDED = 'RunsRecorded';
 export const METRIC_CHECKS_DOWN = 'ChecksDown';
-export const METRIC_RUN_DURATION = 'RunDurationMs';

@@ -12,7 +12,6 @@
  *
  * Dependencies are injected, so tests run it against dynalite and an in-process secret.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into assets/ by esbuild; handler libraries are devDependencies
 import Mustache from 'mustache';
 import { renderBadge } from './badge';
 import {

@@ -14,9 +14,7 @@
  *                            missing header name refuse every request with 503 (fail closed).
  */
 import { readFileSync } from 'node:fs';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into assets/ by esbuild; handler libraries are devDependencies
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into assets/ by esbuild; handler libraries are devDependencies
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_TEMPLATE } from './default-template';
 import {

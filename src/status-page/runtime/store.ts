@@ -58,7 +58,6 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 // The AWS SDK is bundled into the handler asset by esbuild: a devDependency on purpose.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import {
   AttributeValue,
   BatchGetItemCommand,

@@ -104,11 +104,10 @@ test('publishes status changes to SNS in batches of 10, never the first status, 
     Metrics: [
       { Name: 'RunsRecorded', Unit: 'Count' },
       { Name: 'ChecksDown', Unit: 'Count' },
-      { Name: 'RunDurationMs', Unit: 'Milliseconds' },
     ],
   });
   expect(emf[1]).toMatchObject({ StatusPage: 'shop-page', RunsRecorded: 1, ChecksDown: 12 });
-  expect(typeof emf[1].RunDurationMs).toBe('number');
+  expect(typeof emf[1].runDurationMs).toBe('number');
 });
 
 test('a failed publish is logged and does not fail the run', async () => {
