@@ -5,12 +5,12 @@
  * variables. DynamoDB is dynalite; SNS (no local implementation) is a local HTTP server speaking
  * the SNS query protocol (see runtime/helpers/fake-sns.ts).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { StatusPageConfig } from '../../src/status-page/runtime/model';
 import { readSnapshot } from '../../src/status-page/runtime/store';
+import { runBundledHandler } from '../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { FakeSns, publishedMessages, startFakeSns } from './runtime/helpers/fake-sns';
 import { LocalServer, startHttpServer } from './runtime/helpers/local-servers';
@@ -52,28 +52,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runHandler(env: Record<string, string>, invocations: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = `
-    const { handler } = require(${JSON.stringify(BUNDLE)});
-    const event = ${JSON.stringify(SCHEDULED_EVENT)};
-    (async () => {
-      for (let i = 0; i < ${invocations}; i++) console.log('RESULT ' + JSON.stringify(await handler(event, {})));
-    })().catch((e) => { console.error('HANDLER ERROR ' + e.name + ': ' + e.message); process.exit(1); });
-  `;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        AWS_ENDPOINT_URL_SNS: sns.server.origin,
-        ...env,
-      },
-      timeout: 30_000,
-    }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
-  });
+function runHandler(env: Record<string, string>, invocations: number) {
+  return runBundledHandler(BUNDLE, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SNS: sns.server.origin,
+    ...env,
+  }, Array.from({ length: invocations }, () => SCHEDULED_EVENT));
 }
 
 test('the bundled handler probes, stores, publishes and logs EMF like in Lambda', async () => {
@@ -113,8 +100,7 @@ test('the bundled handler probes, stores, publishes and logs EMF like in Lambda'
   }, 2);
   expect(run.stderr).not.toMatch(/HANDLER ERROR/);
   expect(run.code).toBe(0);
-  const results = run.stdout.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)));
-  expect(results).toEqual([{ checks: 3, down: 0, changes: 0 }, { checks: 3, down: 1, changes: 1 }]);
+  expect(run.results).toEqual([{ checks: 3, down: 0, changes: 0 }, { checks: 3, down: 1, changes: 1 }]);
 
   const emf = run.stdout.split('\n').filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
   expect(emf.map((e) => [e.StatusPage, e.RunsRecorded, e.ChecksDown])).toEqual([['bundle-page', 1, 0], ['bundle-page', 1, 1]]);

@@ -5,12 +5,12 @@
  * extracted to a folder standing in for /opt. DynamoDB is dynalite; probe targets are local
  * servers. No AWS API is mocked here: the page is public (PageAuth.none()), so no secret is read.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HealthCheck, PageAuth, StatusPage } from '../../src';
+import { runBundledHandler } from '../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { LocalServer, freePort, startHttpServer, startTcpServer } from './runtime/helpers/local-servers';
 
@@ -60,32 +60,22 @@ function synthesize(refusedPort: number) {
 }
 
 /** Runs `handler(event)` from the asset in a fresh Node process, as Lambda would. */
-function invoke(fn: SynthesizedFunction, layerDir: string, table: string, event: unknown): Promise<any> {
+async function invoke(fn: SynthesizedFunction, layerDir: string, table: string, event: unknown): Promise<any> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(fn.environment)) {
     // Literal values are used as synthesized; the table reference becomes the dynalite table,
     // and /opt (where Lambda mounts layers) becomes the extracted layer.
     env[key] = typeof value === 'string' ? value.replace(/^\/opt\//, `${layerDir}/`) : table;
   }
-  const script = `require(${JSON.stringify(path.join(fn.codeDir, 'index.js'))}).handler(${JSON.stringify(event)}, {})
-    .then((r) => console.log('RESULT ' + JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        ...env,
-      },
-      timeout: 30_000,
-    }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`handler failed: ${stderr}`));
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      return line ? resolve(JSON.parse(line.slice(7))) : reject(new Error(`no result: ${stdout}`));
-    });
-  });
+  const run = await runBundledHandler(path.join(fn.codeDir, 'index.js'), {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    ...env,
+  }, [event]);
+  if (run.code !== 0) throw new Error(`handler failed: ${run.stderr}`);
+  return run.results[0];
 }
 
 function get(urlPath: string) {

@@ -6,7 +6,6 @@
  * DynamoDB is dynalite (a real implementation of the API). Secrets Manager has no local
  * implementation, so a tiny HTTP server in this test MOCKS its GetSecretValue JSON protocol.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { event } from './fixtures';
 import { seed, seededConfig } from './seed';
+import { runBundledHandler } from '../../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 const BUNDLE = resolve(__dirname, '../../../assets/status-page/renderer.lambda/index.js');
@@ -53,26 +53,10 @@ async function startSecretsManagerMock(): Promise<{ server: Server; endpoint: st
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 }
 
-/** Loads the bundle in a fresh Node process, calls exports.handler once per event, prints the results. */
-function invokeBundle(env: Record<string, string>, events: unknown[]): Promise<{ results: any[]; stdout: string; stderr: string }> {
-  const script = `
-    const { handler } = require(${JSON.stringify(BUNDLE)});
-    (async () => {
-      const results = [];
-      for (const e of JSON.parse(process.env.TEST_EVENTS)) results.push(await handler(e, {}));
-      process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(results));
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, ['-e', script], {
-      env: { PATH: process.env.PATH ?? '', ...env, TEST_EVENTS: JSON.stringify(events) },
-      timeout: 30_000,
-    }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`bundle process failed: ${err.message}\n${stderr}`));
-      const at = stdout.lastIndexOf('@@RESULTS@@');
-      if (at < 0) return reject(new Error(`no results printed:\n${stdout}\n${stderr}`));
-      resolvePromise({ results: JSON.parse(stdout.slice(at + '@@RESULTS@@'.length)), stdout: stdout.slice(0, at), stderr });
-    });
-  });
+async function invokeBundle(env: Record<string, string>, events: unknown[]) {
+  const run = await runBundledHandler(BUNDLE, env, events);
+  if (run.code !== 0) throw new Error(`bundle process failed:\n${run.stderr}`);
+  return run;
 }
 
 let local: LocalDynamo;

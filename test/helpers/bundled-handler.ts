@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+
+/** What a fresh Node process printed after calling a bundled handler once per event. */
+export interface BundledRun {
+  /** The process exit code: non-zero when a handler invocation rejected. */
+  readonly code: number;
+  /** One entry per event that resolved, in order. */
+  readonly results: any[];
+  /** Everything the handler logged (the result marker removed). */
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const MARKER = '@@RESULT@@';
+
+/**
+ * Loads a bundled Lambda file (assets/**\/index.js) in a fresh Node process, the way Lambda
+ * does, and awaits `exports.handler(event, {})` once per event. Only PATH and `env` reach the
+ * process, so the handler sees nothing but what the construct would configure. A rejected
+ * invocation prints `HANDLER ERROR <name>: <message>` to stderr and exits 1.
+ */
+export function runBundledHandler(bundle: string, env: Record<string, string>, events: unknown[]): Promise<BundledRun> {
+  const script = `
+    const { handler } = require(${JSON.stringify(bundle)});
+    (async () => {
+      for (const e of JSON.parse(process.env.BUNDLED_HANDLER_EVENTS)) {
+        process.stdout.write('\\n${MARKER}' + JSON.stringify(await handler(e, {})) + '\\n');
+      }
+    })().catch((e) => { console.error('HANDLER ERROR ' + e.name + ': ' + e.message); process.exit(1); });`;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '', ...env, BUNDLED_HANDLER_EVENTS: JSON.stringify(events) },
+      timeout: 30_000,
+    }, (error, stdout, stderr) => {
+      const lines = stdout.split('\n');
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        results: lines.filter((l) => l.startsWith(MARKER)).map((l) => JSON.parse(l.slice(MARKER.length))),
+        stdout: lines.filter((l) => !l.startsWith(MARKER)).join('\n'),
+        stderr,
+      });
+    });
+  });
+}
