@@ -1,5 +1,19 @@
 import { awscdk, javascript } from 'projen';
 
+// projen passes these esbuild options through to every handler bundle, although its
+// BundlingOptions type names only the first two.
+const handlerBundling: javascript.AddBundleOptions = {
+  externals: [],
+  sourcemap: false,
+  // @platformatic/kafka is ESM with inline WebAssembly: bundle its self-contained build and
+  // give import.meta.url a CommonJS value.
+  esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: "const __import_meta_url=require('url').pathToFileURL(__filename).href;",
+  platform: 'node',
+  target: 'node22',
+};
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-status-and-streams',
   description:
@@ -37,10 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The AWS SDK is bundled too, so the handler runs the SDK version we tested.
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    bundlingOptions: {
-      externals: [],
-      sourcemap: false,
-    },
+    bundlingOptions: handlerBundling,
   },
 
   devDeps: [
@@ -50,6 +61,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-secrets-manager@^3.700.0',
     '@aws-sdk/client-sns@^3.700.0',
     '@smithy/node-http-handler@^4.0.0',
+    '@aws-sdk/client-ecs@^3.700.0',
+    // Kafka client for the pipeline's Lambdas: pure JS, works with Kafka 4.x; 2.x needs Node 22.
+    '@platformatic/kafka@~1.35.0',
+    'aws-msk-iam-sasl-signer-js@^1.0.3',
     'dynalite@^4.0.0',
     'playwright-core@^1.50.0',
     'cdk-nag@^2.36.0',
@@ -61,6 +76,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       testTimeout: 60_000,
+      // One local Kafka broker (scripts/kafka/broker.sh) for the whole run.
+      globalSetup: '<rootDir>/test/helpers/kafka-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/kafka-global-teardown.ts',
+      transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
+      transform: {
+        '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', { tsconfig: 'test/tsconfig.json' }),
+        '/node_modules/@platformatic/.+\\.js$': new javascript.Transform('<rootDir>/test/helpers/esm-transform.js'),
+      },
     },
   },
 
