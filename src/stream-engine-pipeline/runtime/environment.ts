@@ -1,0 +1,48 @@
+/**
+ * Environment variable names the StreamEnginePipeline construct sets and its Lambdas and engine
+ * tasks read. Secrets never travel here, only the ARN of a secret does.
+ */
+
+// --- Kafka connection (Lambdas and engine tasks) ---
+/** Comma-separated host:port list. */
+export const ENV_KAFKA_BROKERS = 'KAFKA_BOOTSTRAP_BROKERS';
+/** One of KafkaAuthMode. */
+export const ENV_KAFKA_AUTH = 'KAFKA_AUTH_MODE';
+/** SASL/SCRAM only: ARN of the Secrets Manager secret holding {"username","password"}. */
+export const ENV_KAFKA_SCRAM_SECRET_ARN = 'KAFKA_SCRAM_SECRET_ARN';
+
+// --- engine tasks (the engine contract) ---
+export const ENV_ENGINE_NAME = 'ENGINE_NAME';
+/** Comma-separated topics the engine reads. */
+export const ENV_INPUT_TOPICS = 'ENGINE_INPUT_TOPICS';
+export const ENV_OUTPUT_TOPIC = 'ENGINE_OUTPUT_TOPIC';
+export const ENV_DEAD_LETTER_TOPIC = 'ENGINE_DEAD_LETTER_TOPIC';
+export const ENV_CONSUMER_GROUP = 'ENGINE_CONSUMER_GROUP';
+/** Stream engines only: the stream this task works on (a container override of RunTask). */
+export const ENV_STREAM_ID = 'STREAM_ID';
+
+// --- pipeline Lambdas ---
+/** Path of the static PipelineConfig JSON the construct ships in a Lambda layer. */
+export const ENV_PIPELINE_CONFIG_PATH = 'PIPELINE_CONFIG_PATH';
+export const DEFAULT_PIPELINE_CONFIG_PATH = '/opt/stream-engine-pipeline/config.json';
+/** JSON EngineRefs: the deploy-time names of the pipeline's ECS resources. */
+export const ENV_ENGINE_REFS = 'PIPELINE_ENGINE_REFS';
+/** DynamoDB table of stream records and scaler state. */
+export const ENV_REGISTRY_TABLE = 'PIPELINE_REGISTRY_TABLE';
+
+/** CloudWatch metrics, sent through the embedded metric format (no API call). */
+export const METRIC_NAMESPACE = 'CdkStatusAndStreams/StreamEnginePipeline';
+export const METRIC_DIMENSION_PIPELINE = 'Pipeline';
+export const METRIC_DIMENSION_ENGINE = 'Engine';
+/** Lag scaler, per object engine: total lag of the engine's group. */
+export const METRIC_CONSUMER_LAG = 'ConsumerLag';
+/** Lag scaler, per object engine: the desired count it set. */
+export const METRIC_DESIRED_TASKS = 'DesiredTasks';
+/** Lag scaler: 1 per poll in which Kafka could not be read (the count was kept). */
+export const METRIC_LAG_READ_FAILURES = 'LagReadFailures';
+/** Coordinator: streams with a running stream engine task. */
+export const METRIC_ACTIVE_STREAMS = 'ActiveStreams';
+/** Coordinator: stream inits refused because maxConcurrentStreams was reached. */
+export const METRIC_STREAMS_REJECTED = 'StreamsRejected';
+/** Coordinator: RunTask calls that failed after every retry. */
+export const METRIC_LAUNCH_FAILURES = 'LaunchFailures';

@@ -1,0 +1,87 @@
+/**
+ * What the StreamEnginePipeline construct tells its Lambdas.
+ *
+ * Two parts, because Lambda environment variables hold at most 4 KB:
+ * - PipelineConfig: everything known at synth time (names, topics, scaling rules), a JSON file
+ *   in a Lambda layer, read once per cold start;
+ * - EngineRefs: the few values only known at deploy time (ARNs, generated names), a compact
+ *   JSON environment variable.
+ */
+
+/** How clients authenticate to Kafka. `plaintext` is for local tests only. */
+export type KafkaAuthMode = 'iam' | 'scram' | 'tls' | 'plaintext';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Kafka topic configs, e.g. { "retention.ms": "604800000" }. */
+  readonly config: Record<string, string>;
+}
+
+/** The pipeline's topics by role. */
+export interface PipelineTopics {
+  readonly control: string;
+  readonly rawStreams: string;
+  readonly objects: string;
+  readonly results: string;
+  readonly deadLetter: string;
+}
+
+export interface StreamEngineConfig {
+  readonly name: string;
+  /** The container that receives the STREAM_ID override. */
+  readonly containerName: string;
+  readonly inputTopics: string[];
+  readonly outputTopic: string;
+  /** Consumer group prefix; a stream engine task uses `<prefix>.<streamId>`. */
+  readonly consumerGroupPrefix: string;
+}
+
+export interface LagScalingConfig {
+  /** One task per this much lag. */
+  readonly lagPerTask: number;
+  /** Total lag at or above which a group at zero tasks gets its first task. */
+  readonly activationLag: number;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Scale-in happens only when the lower count has been wanted this long. */
+  readonly scaleInCooldownSeconds: number;
+  /** Allow more tasks than the topic has partitions (extra tasks would idle). */
+  readonly allowMoreTasksThanPartitions: boolean;
+}
+
+export interface ObjectEngineConfig {
+  readonly name: string;
+  readonly inputTopic: string;
+  readonly outputTopic: string;
+  readonly consumerGroup: string;
+  readonly scaling: LagScalingConfig;
+}
+
+export interface PipelineConfig {
+  readonly pipelineName: string;
+  readonly kafkaAuth: KafkaAuthMode;
+  readonly topics: PipelineTopics;
+  readonly streamEngines: StreamEngineConfig[];
+  readonly objectEngines: ObjectEngineConfig[];
+  /** The Coordinator launches no more than this many streams at once. */
+  readonly maxConcurrentStreams: number;
+  /** The lag scaler polls this often within one invocation. */
+  readonly pollIntervalSeconds: number;
+}
+
+/** Deploy-time references, by engine name. */
+export interface EngineRefs {
+  /** ECS cluster ARN or name. */
+  readonly cluster: string;
+  /** Subnet ids for RunTask (awsvpc). */
+  readonly subnets: string[];
+  readonly securityGroups: string[];
+  /** Stream engine name -> task definition ARN. */
+  readonly taskDefinitions: Record<string, string>;
+  /** Stream engine name -> capacity provider strategy, or omitted for launch type FARGATE. */
+  readonly capacityProviders?: Record<string, Array<{ capacityProvider: string; weight: number; base?: number }>>;
+  /** Object engine name -> ECS service name. */
+  readonly services: Record<string, string>;
+}

@@ -1,0 +1,4 @@
+// Entry point of the topic-provisioner Lambda (bundled by esbuild into assets/). Logic lives in runtime/.
+export async function handler(): Promise<unknown> {
+  throw new Error('not implemented yet');
+}
