@@ -8,7 +8,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -19,6 +18,7 @@ import { HealthCheck } from './health-check';
 import { PageAuth } from './page-auth';
 import { PageTemplate } from './page-template';
 import { RendererFunction } from './renderer-function';
+import { grantLogGroupWrite, grantVpcNetworkInterfaces, logGroupWithRetention, lambdaRole } from '../private/lambda-basics';
 import { acknowledge } from '../private/nag';
 import { describe, invalidProp, requireDuration, requireInteger, requireNonEmptyString } from '../private/validation';
 import * as env from './runtime/environment';
@@ -194,14 +194,15 @@ export class StatusPage extends Construct {
     };
 
     // Checker: probes on a schedule, writes results.
+    const checkerLogs = logGroupWithRetention(this, 'CheckerLogs', retention);
     const checker = new CheckerFunction(this, 'Checker', {
       description: 'Status page checker: probes every check and stores the results',
-      role: this.createRole('CheckerRole', 'Role of the status page checker Lambda'),
+      role: lambdaRole(this, 'CheckerRole', 'Role of the status page checker Lambda'),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout: checkerTimeout(interval),
       layers: [configLayer],
-      logGroup: this.createLogGroup('CheckerLogs', retention),
+      logGroup: checkerLogs,
       environment: {
         ...commonEnvironment,
         [env.ENV_METRIC_DIMENSION]: this.node.addr,
@@ -211,7 +212,7 @@ export class StatusPage extends Construct {
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.securityGroups,
     });
-    this.grantLogs(checker, 'CheckerLogs');
+    grantLogGroupWrite(checker, checkerLogs);
     if (props.vpc) {
       grantVpcNetworkInterfaces(checker);
     } else if (props.vpcSubnets || props.securityGroups) {
@@ -235,14 +236,15 @@ export class StatusPage extends Construct {
     const auth = (props.auth ?? PageAuth.proxyHeader()).bind(this);
     this.authSecret = auth.secret;
     this.authHeaderName = auth.headerName;
+    const rendererLogs = logGroupWithRetention(this, 'RendererLogs', retention);
     const renderer = new RendererFunction(this, 'Renderer', {
       description: 'Status page renderer: serves the HTML page, status.json and badges',
-      role: this.createRole('RendererRole', 'Role of the status page renderer Lambda'),
+      role: lambdaRole(this, 'RendererRole', 'Role of the status page renderer Lambda'),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
       layers: [configLayer],
-      logGroup: this.createLogGroup('RendererLogs', retention),
+      logGroup: rendererLogs,
       environment: {
         ...commonEnvironment,
         [env.ENV_TEMPLATE_PATH]: env.DEFAULT_TEMPLATE_PATH,
@@ -252,7 +254,7 @@ export class StatusPage extends Construct {
         } : {}),
       },
     });
-    this.grantLogs(renderer, 'RendererLogs');
+    grantLogGroupWrite(renderer, rendererLogs);
     this.table.grant(renderer, ...RENDERER_TABLE_ACTIONS);
     auth.secret?.grantRead(renderer);
     this.rendererFunction = renderer;
@@ -298,30 +300,10 @@ export class StatusPage extends Construct {
     });
   }
 
-  /** A role with no managed policies: each grant below is scoped to this page's resources. */
-  private createRole(id: string, description: string): iam.Role {
-    return new iam.Role(this, id, {
-      description,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-  }
-
-  private createLogGroup(id: string, retention: logs.RetentionDays): logs.LogGroup {
-    return new logs.LogGroup(this, id, { retention, removalPolicy: RemovalPolicy.DESTROY });
-  }
-
-  private grantLogs(fn: lambda.Function, logGroupId: string): void {
-    const logGroup = this.node.findChild(logGroupId) as logs.LogGroup;
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-  }
-
   private createApi(renderer: lambda.IFunction, retention: logs.RetentionDays, props: StatusPageProps, where: string): apigateway.RestApi {
     requireInteger(where, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
     requireInteger(where, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = logGroupWithRetention(this, 'ApiAccessLogs', retention);
     const api = new apigateway.RestApi(this, 'Api', {
       description: 'Status page',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
@@ -425,24 +407,4 @@ function writeConfigDirectory(config: StatusPageConfig, template: PageTemplate):
     fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_TEMPLATE_PATH)), template.text);
   }
   return dir;
-}
-
-/** What AWSLambdaVPCAccessExecutionRole grants, without attaching a managed policy. */
-function grantVpcNetworkInterfaces(fn: lambda.Function): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: [
-      'ec2:CreateNetworkInterface',
-      'ec2:DescribeNetworkInterfaces',
-      'ec2:DescribeSubnets',
-      'ec2:DeleteNetworkInterface',
-      'ec2:AssignPrivateIpAddresses',
-      'ec2:UnassignPrivateIpAddresses',
-    ],
-    resources: ['*'],
-  }));
-  acknowledge(fn.role!.node.findChild('DefaultPolicy'), [{
-    id: 'AwsSolutions-IAM5',
-    reason: 'Lambda creates its VPC network interfaces before their ids exist, so these EC2 actions cannot be scoped to a resource (the same grant as AWSLambdaVPCAccessExecutionRole).',
-    appliesTo: ['Resource::*'],
-  }]);
 }
