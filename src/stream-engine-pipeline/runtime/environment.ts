@@ -22,7 +22,13 @@ export const ENV_CONSUMER_GROUP = 'ENGINE_CONSUMER_GROUP';
 export const ENV_STREAM_ID = 'STREAM_ID';
 
 // --- pipeline Lambdas ---
-/** Path of the static PipelineConfig JSON the construct ships in a Lambda layer. */
+/**
+ * The static PipelineConfig as base64 of gzip of its JSON: engines are added after the Lambdas
+ * exist, so the construct renders it at synth time, and compressed it fits the 4 KB that
+ * Lambda allows for environment variables with dozens of engines.
+ */
+export const ENV_PIPELINE_CONFIG = 'PIPELINE_CONFIG';
+/** Alternatively (local runs, tests): the path of the PipelineConfig as a JSON file. */
 export const ENV_PIPELINE_CONFIG_PATH = 'PIPELINE_CONFIG_PATH';
 export const DEFAULT_PIPELINE_CONFIG_PATH = '/opt/stream-engine-pipeline/config.json';
 /** JSON EngineRefs: the deploy-time names of the pipeline's ECS resources. */
