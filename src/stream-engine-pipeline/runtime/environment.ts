@@ -46,6 +46,8 @@ export const METRIC_CONSUMER_LAG = 'ConsumerLag';
 export const METRIC_DESIRED_TASKS = 'DesiredTasks';
 /** Lag scaler: 1 per poll in which Kafka could not be read (the count was kept). */
 export const METRIC_LAG_READ_FAILURES = 'LagReadFailures';
+/** Lag scaler: messages on the dead-letter topic (end offsets minus earliest offsets). */
+export const METRIC_DEAD_LETTERS = 'DeadLetterMessages';
 /** Coordinator: streams with a running stream engine task. */
 export const METRIC_ACTIVE_STREAMS = 'ActiveStreams';
 /** Coordinator: stream inits refused because maxConcurrentStreams was reached. */

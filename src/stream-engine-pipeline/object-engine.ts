@@ -1,0 +1,106 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { EngineOptions } from './engine-options';
+import { createEngineTask, EngineContext, requireOwnTopic, validateEngineName } from './engine-task';
+import { LagScalingOptions } from './lag-scaling';
+import { lagScalingConfig } from './lag-scaling-config';
+import { PipelineTopic } from './pipeline-topic';
+import { acknowledge } from '../private/nag';
+import { ObjectEngineConfig } from './runtime/pipeline-config';
+
+/** Options for `StreamEnginePipeline.addObjectEngine()`. */
+export interface ObjectEngineOptions extends EngineOptions {
+  /**
+   * The topic the engine consumes, in its own consumer group.
+   * @default - the pipeline's objects topic
+   */
+  readonly inputTopic?: PipelineTopic;
+
+  /**
+   * How the engine follows its consumer lag.
+   * @default - one task per 100 messages of lag, 0 to 10 tasks, scale-in after 5 minutes
+   */
+  readonly scaling?: LagScalingOptions;
+}
+
+/**
+ * An engine that processes objects (frames, chunks) in parallel: a Fargate service consuming
+ * its input topic in its own consumer group, scaled from zero by the pipeline's lag scaler.
+ */
+export class ObjectEngine extends Construct {
+  /** The engine's name. */
+  public readonly engineName: string;
+  /** The ECS service; its desired count belongs to the lag scaler. */
+  public readonly service: ecs.BaseService;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** Where the engine's tasks log. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The consumer group the engine's tasks share. */
+  public readonly consumerGroup: string;
+  /** The topic it consumes. */
+  public readonly inputTopic: PipelineTopic;
+
+  /** @internal what the lag scaler needs */
+  public readonly _config: ObjectEngineConfig;
+
+  /** @internal object engines are created by StreamEnginePipeline.addObjectEngine() */
+  public static _create(scope: Construct, name: string, options: ObjectEngineOptions, context: EngineContext): ObjectEngine {
+    return new ObjectEngine(scope, name, options, context);
+  }
+
+  private constructor(scope: Construct, name: string, options: ObjectEngineOptions, context: EngineContext) {
+    super(scope, `ObjectEngine-${name}`);
+    const where = `addObjectEngine('${name}')`;
+    validateEngineName(where, name);
+    const inputTopic = options.inputTopic ?? context.objectsTopic;
+    requireOwnTopic(where, 'inputTopic', inputTopic, context);
+    const scaling = lagScalingConfig(where, options.scaling);
+    if (!scaling.allowMoreTasksThanPartitions && scaling.maxTasks > inputTopic.partitions) {
+      throw new Error(`${where}: scaling.maxTasks (${scaling.maxTasks}) must not be above the ${inputTopic.partitions} partitions of '${inputTopic.topicName}' (extra tasks would idle); lower it, add partitions, or set scaling.allowMoreTasksThanPartitions`);
+    }
+    const consumerGroup = `${context.pipelineName}.object-engine.${name}`;
+    const task = createEngineTask(this, context, {
+      name,
+      options,
+      inputTopics: [inputTopic],
+      consumerGroup,
+      groupPattern: consumerGroup,
+    }, where);
+
+    const common = {
+      cluster: context.cluster,
+      // No desiredCount: CloudFormation would reset the lag scaler's count on every deployment.
+      minHealthyPercent: 0,
+      maxHealthyPercent: 200,
+      vpcSubnets: context.subnets,
+      securityGroups: [context.securityGroup],
+      circuitBreaker: { rollback: true },
+      capacityProviderStrategies: task.capacityProviderStrategy?.map((s) => ({ ...s })),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+    };
+    const service = task.taskDefinition instanceof ecs.FargateTaskDefinition
+      ? new ecs.FargateService(this, 'Service', { ...common, taskDefinition: task.taskDefinition, assignPublicIp: false })
+      : new ecs.Ec2Service(this, 'Service', { ...common, taskDefinition: task.taskDefinition });
+    service.node.addDependency(context.topicsReady);
+    acknowledge(service, [{
+      id: 'AwsSolutions-ECS4',
+      reason: 'Container Insights is a cluster setting: the pipeline\'s own cluster enables it; a cluster you bring keeps your choice.',
+    }]);
+
+    this.engineName = name;
+    this.service = service;
+    this.taskDefinition = task.taskDefinition;
+    this.logGroup = task.logGroup;
+    this.consumerGroup = consumerGroup;
+    this.inputTopic = inputTopic;
+    this._config = {
+      name,
+      inputTopic: inputTopic.topicName,
+      outputTopic: (options.outputTopic ?? context.resultsTopic).topicName,
+      consumerGroup,
+      scaling,
+    };
+  }
+}
