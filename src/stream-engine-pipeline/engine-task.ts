@@ -157,7 +157,9 @@ function validateSize(where: string, capacity: EngineCapacity, cpu: number, memo
   }
 }
 
-function capacityStrategy(scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string): CapacityProviderStrategyEntry[] | undefined {
+function capacityStrategy(
+  scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string,
+): CapacityProviderStrategyEntry[] | undefined {
   switch (capacity.kind) {
     case EngineCapacityKind.FARGATE:
       return undefined;

@@ -77,7 +77,9 @@ export function mskResourceArn(clusterArn: string, kind: 'topic' | 'group', name
  * than with aws-lambda-event-sources, whose MSK source attaches the AWS managed policy
  * AWSLambdaMSKExecutionRole: the grants here are scoped to the cluster, topic and group.
  */
-export function addControlTopicEventSource(fn: lambda.Function, binding: KafkaBusBinding, context: KafkaBusContext, topic: string, consumerGroupId: string): lambda.EventSourceMapping {
+export function addControlTopicEventSource(
+  fn: lambda.Function, binding: KafkaBusBinding, context: KafkaBusContext, topic: string, consumerGroupId: string,
+): lambda.EventSourceMapping {
   const access: lambda.SourceAccessConfiguration[] = [];
   if (binding.scramSecret) {
     access.push({ type: lambda.SourceAccessConfigurationType.SASL_SCRAM_512_AUTH, uri: binding.scramSecret.secretArn });

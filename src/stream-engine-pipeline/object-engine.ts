@@ -29,6 +29,11 @@ export interface ObjectEngineOptions extends EngineOptions {
  * its input topic in its own consumer group, scaled from zero by the pipeline's lag scaler.
  */
 export class ObjectEngine extends Construct {
+  /** @internal object engines are created by StreamEnginePipeline.addObjectEngine() */
+  public static _create(scope: Construct, name: string, options: ObjectEngineOptions, context: EngineContext): ObjectEngine {
+    return new ObjectEngine(scope, name, options, context);
+  }
+
   /** The engine's name. */
   public readonly engineName: string;
   /** The ECS service; its desired count belongs to the lag scaler. */
@@ -44,11 +49,6 @@ export class ObjectEngine extends Construct {
 
   /** @internal what the lag scaler needs */
   public readonly _config: ObjectEngineConfig;
-
-  /** @internal object engines are created by StreamEnginePipeline.addObjectEngine() */
-  public static _create(scope: Construct, name: string, options: ObjectEngineOptions, context: EngineContext): ObjectEngine {
-    return new ObjectEngine(scope, name, options, context);
-  }
 
   private constructor(scope: Construct, name: string, options: ObjectEngineOptions, context: EngineContext) {
     super(scope, `ObjectEngine-${name}`);

@@ -35,6 +35,11 @@ const CONFIG_KEY = /^[a-z][a-z0-9.]*$/;
 
 /** A Kafka topic of the pipeline. Engines name their inputs and outputs with these. */
 export class PipelineTopic {
+  /** @internal topics are created by StreamEnginePipeline.addTopic() */
+  public static _create(owner: string, topicName: string, options: PipelineTopicOptions, defaultPartitions: number): PipelineTopic {
+    return new PipelineTopic(owner, topicName, options, defaultPartitions);
+  }
+
   /** The topic's name in Kafka. */
   public readonly topicName: string;
   /** Its partitions. */
@@ -44,11 +49,6 @@ export class PipelineTopic {
   private readonly config: Record<string, string>;
   /** @internal the pipeline that owns the topic (construct path) */
   public readonly _owner: string;
-
-  /** @internal topics are created by StreamEnginePipeline.addTopic() */
-  public static _create(owner: string, topicName: string, options: PipelineTopicOptions, defaultPartitions: number): PipelineTopic {
-    return new PipelineTopic(owner, topicName, options, defaultPartitions);
-  }
 
   private constructor(owner: string, topicName: string, options: PipelineTopicOptions, defaultPartitions: number) {
     const where = `topic '${topicName}'`;

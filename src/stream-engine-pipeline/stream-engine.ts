@@ -21,6 +21,11 @@ export interface StreamEngineOptions extends EngineOptions {
  * stream (ECS RunTask), with the stream id in `STREAM_ID`.
  */
 export class StreamEngine extends Construct {
+  /** @internal stream engines are created by StreamEnginePipeline.addStreamEngine() */
+  public static _create(scope: Construct, name: string, options: StreamEngineOptions, context: EngineContext): StreamEngine {
+    return new StreamEngine(scope, name, options, context);
+  }
+
   /** The engine's name. */
   public readonly engineName: string;
   /** The task definition the Coordinator runs. */
@@ -36,11 +41,6 @@ export class StreamEngine extends Construct {
   public readonly _config: StreamEngineConfig;
   /** @internal */
   public readonly _capacityProviderStrategy?: CapacityProviderStrategyEntry[];
-
-  /** @internal stream engines are created by StreamEnginePipeline.addStreamEngine() */
-  public static _create(scope: Construct, name: string, options: StreamEngineOptions, context: EngineContext): StreamEngine {
-    return new StreamEngine(scope, name, options, context);
-  }
 
   private constructor(scope: Construct, name: string, options: StreamEngineOptions, context: EngineContext) {
     super(scope, `StreamEngine-${name}`);
