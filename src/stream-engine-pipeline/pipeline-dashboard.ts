@@ -7,6 +7,14 @@ import * as env from './runtime/environment';
 
 const PERIOD = Duration.minutes(1);
 
+interface AlarmShape {
+  readonly description: string;
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+  readonly comparison: cloudwatch.ComparisonOperator;
+  readonly missing: cloudwatch.TreatMissingData;
+}
+
 /**
  * The pipeline's dashboard and alarms, filled in as engines are added: lag and tasks per object
  * engine, active and rejected streams, Lambda errors, dead letters.
@@ -100,7 +108,7 @@ export class PipelineDashboard extends Construct {
     });
   }
 
-  private alarm(id: string, metric: cloudwatch.IMetric, o: { description: string; threshold: number; evaluationPeriods: number; comparison: cloudwatch.ComparisonOperator; missing: cloudwatch.TreatMissingData }): void {
+  private alarm(id: string, metric: cloudwatch.IMetric, o: AlarmShape): void {
     this.alarms.push(new cloudwatch.Alarm(this, id, {
       alarmDescription: `${o.description} (pipeline ${this.pipelineName})`,
       metric,
