@@ -1,0 +1,255 @@
+import { gunzipSync } from 'node:zlib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
+import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
+
+const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
+
+function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: (stack: Stack, vpc: ec2.Vpc) => Partial<StreamEnginePipelineProps>) {
+  const app = new App();
+  const stack = new Stack(app, 'PipelineStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  const pipeline = new StreamEnginePipeline(stack, 'Pipeline', { vpc, pipelineName: 'media', ...props, ...(setup ? setup(stack, vpc) : {}) });
+  if (engines) {
+    pipeline.addStreamEngine('transcriber', { image, cpu: 2048, memoryLimitMiB: 4096 });
+    pipeline.addObjectEngine('faces', { image, capacity: EngineCapacity.fargateSpot(), scaling: { lagPerTask: 50, maxTasks: 8 } });
+    pipeline.addObjectEngine('labels', { image });
+  }
+  return { stack, pipeline, template: Template.fromStack(stack) };
+}
+
+function functionByDescription(template: Template, word: string): any {
+  return Object.values(template.findResources('AWS::Lambda::Function')).find((f: any) => (f.Properties.Description ?? '').includes(word));
+}
+
+function statementsOf(template: Template, roleFragment: string): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => JSON.stringify(p.Properties.Roles).includes(roleFragment))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('Kafka bus', () => {
+  test('default: MSK Serverless with IAM auth, brokers reachable from the pipeline only', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+    });
+    const ingress = template.findResources('AWS::EC2::SecurityGroupIngress');
+    expect(Object.values(ingress)).toHaveLength(1);
+    const rule = (Object.values(ingress)[0] as any).Properties;
+    expect(rule).toMatchObject({ FromPort: 9098, ToPort: 9098, IpProtocol: 'tcp' });
+    expect(JSON.stringify(rule.SourceSecurityGroupId)).toMatch(/ClientSecurityGroup/);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('MSK Serverless'),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+    // Bootstrap brokers come from the Kafka API at deploy time.
+    expect(JSON.stringify(template.findResources('Custom::AWS'))).toContain('getBootstrapBrokers');
+  });
+
+  test('provisioned: TLS in transit, IAM auth, broker logs, and AWS::MSK::Topic resources', () => {
+    const { template } = build({ bus: KafkaBus.provisioned({ kafkaVersion: '3.6.0' }) });
+    template.hasResourceProperties('AWS::MSK::Cluster', {
+      KafkaVersion: '3.6.0',
+      NumberOfBrokerNodes: 2,
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: Match.objectLike({ Enabled: true }) } },
+    });
+    const topics = Object.values(template.findResources('AWS::MSK::Topic')) as any[];
+    expect(topics.map((t) => t.Properties.TopicName).sort()).toEqual([
+      'media.control', 'media.dead-letter', 'media.objects', 'media.raw-streams', 'media.results',
+    ]);
+    expect(topics.every((t) => t.DeletionPolicy === 'Retain')).toBe(true);
+    const control = topics.find((t) => t.Properties.TopicName === 'media.control');
+    expect(control.Properties).toMatchObject({ PartitionCount: 3, ReplicationFactor: 3, Configs: { 'Fn::Base64': 'retention.ms=604800000' } });
+    template.resourceCountIs('Custom::KafkaTopics', 0);
+  });
+
+  test('provisioned Kafka before 3.6: topics come from the topic provisioner', () => {
+    const { template } = build({ bus: KafkaBus.provisioned({ kafkaVersion: '3.5.1' }) });
+    template.resourceCountIs('AWS::MSK::Topic', 0);
+    template.hasResourceProperties('Custom::KafkaTopics', {
+      RetainOnDelete: 'true',
+      Topics: Match.arrayWith([{ name: 'media.objects', partitions: 12, replicationFactor: 3, config: { 'retention.ms': '604800000' } }]),
+    });
+  });
+
+  test('removalPolicy DESTROY lets the provisioner delete topics and the registry table go', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY });
+    template.hasResourceProperties('Custom::KafkaTopics', { RetainOnDelete: 'false' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+
+  test('existing brokers with SCRAM: self-managed event source in the VPC, secret readable, broker group opened', () => {
+    const { template } = build({}, true, (stack, vpc) => ({
+      bus: KafkaBus.fromBootstrapBrokers({
+        bootstrapBrokers: 'b-1.kafka.internal:9096,b-2.kafka.internal:9096',
+        auth: KafkaClientAuth.SCRAM,
+        scramSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Scram', 'AmazonMSK_pipeline'),
+        brokerSecurityGroup: new ec2.SecurityGroup(stack, 'Brokers', { vpc }),
+      }),
+    }));
+    template.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    const mapping = (Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0] as any).Properties;
+    expect(mapping.SelfManagedEventSource).toEqual({ Endpoints: { KafkaBootstrapServers: ['b-1.kafka.internal:9096', 'b-2.kafka.internal:9096'] } });
+    const types = mapping.SourceAccessConfigurations.map((c: any) => c.Type);
+    expect(types).toContain('SASL_SCRAM_512_AUTH');
+    expect(types.filter((t: string) => t === 'VPC_SUBNET')).toHaveLength(2);
+    expect(types).toContain('VPC_SECURITY_GROUP');
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 9096, ToPort: 9096 });
+    const coordinatorActions = statementsOf(template, 'CoordinatorRole').flatMap((s) => [].concat(s.Action));
+    expect(coordinatorActions).toContain('secretsmanager:GetSecretValue');
+  });
+});
+
+describe('stream engines and the Coordinator', () => {
+  test('the task carries the engine contract; STREAM_ID is left to RunTask', () => {
+    const { template } = build();
+    const taskDef = (Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[])
+      .find((t) => t.Properties.Cpu === '2048');
+    expect(taskDef.Properties).toMatchObject({ Memory: '4096', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] });
+    const vars = Object.fromEntries(taskDef.Properties.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]));
+    expect(vars).toMatchObject({
+      ENGINE_NAME: 'transcriber',
+      KAFKA_AUTH_MODE: 'iam',
+      ENGINE_INPUT_TOPICS: 'media.raw-streams',
+      ENGINE_OUTPUT_TOPIC: 'media.results',
+      ENGINE_DEAD_LETTER_TOPIC: 'media.dead-letter',
+      ENGINE_CONSUMER_GROUP: 'media.stream-engine.transcriber',
+    });
+    expect(vars.KAFKA_BOOTSTRAP_BROKERS).toBeDefined();
+    expect(vars.STREAM_ID).toBeUndefined();
+  });
+
+  test('the Coordinator reads the control topic and may only run its engines\' task definitions in the cluster', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['media.control'],
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'media.coordinator' },
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    const statements = statementsOf(template, 'CoordinatorRole');
+    const runTask = statements.find((s) => s.Action === 'ecs:RunTask');
+    expect(JSON.stringify(runTask.Resource)).toContain(':task-definition/');
+    expect(runTask.Condition.ArnEquals['ecs:cluster']).toBeDefined();
+    const passRole = statements.find((s) => s.Action === 'iam:PassRole');
+    expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(passRole.Resource).toHaveLength(2);
+    // Every role of the pipeline (CDK's own AwsCustomResource provider role aside).
+    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('Pipeline'));
+    expect(roles.length).toBeGreaterThan(5);
+    for (const [, role] of roles as any[]) {
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toMatch(/AWSLambdaMSKExecutionRole|AWSLambdaBasicExecutionRole/);
+    }
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'], 'detail': Match.objectLike({ lastStatus: ['STOPPED'] }) },
+    });
+  });
+
+  test('Kafka IAM is scoped to topic and group ARNs of the cluster', () => {
+    const { template } = build();
+    const kafka = statementsOf(template, 'TaskRole').filter((s) => [].concat(s.Action).some((a: string) => a.startsWith('kafka-cluster:')));
+    const text = JSON.stringify(kafka);
+    expect(text).toContain(':topic/');
+    expect(text).toContain('media.raw-streams');
+    expect(text).toContain(':group/');
+    expect(text).toContain('media.stream-engine.transcriber.*');
+    for (const s of kafka) {
+      expect([].concat(s.Action)).not.toContain('kafka-cluster:*');
+      expect([].concat(s.Resource)).not.toContain('*');
+    }
+  });
+});
+
+describe('object engines and the lag scaler', () => {
+  test('services start with no desired count, on the chosen capacity, in private subnets without public IPs', () => {
+    const { template } = build();
+    const services = Object.values(template.findResources('AWS::ECS::Service')) as any[];
+    expect(services).toHaveLength(2);
+    for (const s of services) {
+      expect(s.Properties.DesiredCount).toBeUndefined();
+      expect(s.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+      expect(JSON.stringify(s.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets)).toMatch(/PrivateSubnet/);
+      expect(s.DependsOn.some((d: string) => d.includes('Topics'))).toBe(true);
+    }
+    expect(services.some((s) => JSON.stringify(s.Properties.CapacityProviderStrategy ?? []).includes('FARGATE_SPOT'))).toBe(true);
+  });
+
+  test('the lag scaler: one at a time, in the VPC, every minute, allowed to update only its services', () => {
+    const { template } = build();
+    const scaler = functionByDescription(template, 'lag scaler');
+    expect(scaler.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(scaler.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    const updates = statementsOf(template, 'LagScalerRole').filter((s) => JSON.stringify(s.Action).includes('ecs:UpdateService'));
+    expect(updates.map((s) => s.Resource.Ref).sort()).toEqual([
+      expect.stringMatching(/ObjectEnginefacesService/), expect.stringMatching(/ObjectEnginelabelsService/),
+    ]);
+  });
+
+  test('the Lambdas get the pipeline config, compressed, with every engine and its scaling rules', () => {
+    const { template } = build({ lagPollInterval: Duration.seconds(5), maxConcurrentStreams: 7 });
+    const scaler = functionByDescription(template, 'lag scaler');
+    const config: PipelineConfig = JSON.parse(gunzipSync(Buffer.from(scaler.Properties.Environment.Variables.PIPELINE_CONFIG, 'base64')).toString());
+    expect(config.pollIntervalSeconds).toBe(5);
+    expect(config.maxConcurrentStreams).toBe(7);
+    expect(config.streamEngines.map((e) => e.name)).toEqual(['transcriber']);
+    expect(config.objectEngines.map((e) => [e.name, e.consumerGroup, e.scaling.lagPerTask, e.scaling.maxTasks])).toEqual([
+      ['faces', 'media.object-engine.faces', 50, 8],
+      ['labels', 'media.object-engine.labels', 100, 10],
+    ]);
+    expect(scaler.Properties.Environment.Variables.PIPELINE_ENGINE_REFS).toBeDefined();
+  });
+
+  test('GPU capacity: EC2 task definition with a GPU and an Auto Scaling group capacity provider', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Gpu', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const pipeline = new StreamEnginePipeline(stack, 'Pipeline', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+    pipeline.addObjectEngine('vision', {
+      image,
+      cpu: 4096,
+      memoryLimitMiB: 15000,
+      capacity: EngineCapacity.gpu({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.G5, ec2.InstanceSize.XLARGE), maxInstances: 3 }),
+    });
+    const gpu = Template.fromStack(stack);
+    gpu.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['EC2'],
+      ContainerDefinitions: [Match.objectLike({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }] })],
+    });
+    gpu.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '3' });
+    gpu.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+    });
+    gpu.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpTokens: 'required' } }),
+    });
+  });
+});
+
+describe('operations', () => {
+  test('a dashboard and alarms for dead letters, Coordinator, launches and lag reading', () => {
+    const { template, pipeline } = build();
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const metric of ['ConsumerLag', 'DesiredTasks', 'RunningTaskCount', 'ActiveStreams', 'DeadLetterMessages', 'LagReadFailures']) {
+      expect(body).toContain(metric);
+    }
+    expect(pipeline.alarms).toHaveLength(5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  test('resource types and counts of the example pipeline', () => {
+    const { template } = build();
+    const counts: Record<string, number> = {};
+    for (const r of Object.values(template.toJSON().Resources) as any[]) {
+      counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+    }
+    expect(counts).toMatchSnapshot();
+  });
+});
