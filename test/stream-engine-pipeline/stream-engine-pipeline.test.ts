@@ -9,7 +9,9 @@ import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipelin
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
 
-function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: (stack: Stack, vpc: ec2.Vpc) => Partial<StreamEnginePipelineProps>) {
+type Setup = (stack: Stack, vpc: ec2.Vpc) => Partial<StreamEnginePipelineProps>;
+
+function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: Setup) {
   const app = new App();
   const stack = new Stack(app, 'PipelineStack', { env: { account: '123456789012', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
