@@ -38,7 +38,10 @@ export interface EcsTaskStateChangeEvent {
     readonly stoppedReason?: string;
     readonly stopCode?: string;
     readonly overrides?: {
-      readonly containerOverrides?: Array<{ readonly name?: string; readonly environment?: Array<{ readonly name?: string; readonly value?: string }> }>;
+      readonly containerOverrides?: Array<{
+        readonly name?: string;
+        readonly environment?: Array<{ readonly name?: string; readonly value?: string }>;
+      }>;
     };
     readonly containers?: Array<{ readonly name?: string; readonly exitCode?: number; readonly reason?: string }>;
   };

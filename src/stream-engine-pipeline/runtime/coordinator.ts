@@ -193,15 +193,19 @@ async function handleInit(message: StreamInitMessage, record: DecodedRecord, ctx
     }
     await ctx.registry.markStreamActive(streamId);
   }
-  await Promise.all(launchList.map((engine) => launchOne(streamId, engine, owner, ctx, counters)));
+  const began = await Promise.all(launchList.map((engine) => launchOne(streamId, engine, owner, ctx, counters)));
+  if (claim.outcome === 'resume' && !began.includes(true)) {
+    ctx.log('info', 'duplicate stream-init: redelivery of a stream that is already launched', { streamId, owner });
+    counters.duplicates++;
+  }
 }
 
-async function launchOne(streamId: string, engineName: string, owner: string, ctx: Ctx, counters: Counters): Promise<void> {
+/** Launches one engine for the stream; false when its record shows it was launched before. */
+async function launchOne(streamId: string, engineName: string, owner: string, ctx: Ctx, counters: Counters): Promise<boolean> {
   const { config, refs } = ctx.deps;
   if (!await ctx.registry.beginLaunch(streamId, engineName, owner)) {
     ctx.log('info', 'engine already launched for this stream', { streamId, engine: engineName });
-    counters.duplicates++;
-    return;
+    return false;
   }
   const engine = config.streamEngines.find((e) => e.name === engineName)!;
   let result;
@@ -216,11 +220,12 @@ async function launchOne(streamId: string, engineName: string, owner: string, ct
     await ctx.registry.recordTask(streamId, engineName, result.taskArn, result.attempts);
     ctx.log('info', 'stream engine launched', { streamId, engine: engineName, taskArn: result.taskArn, attempts: result.attempts });
     counters.launched++;
-    return;
+    return true;
   }
   await ctx.registry.finishEngine(streamId, engineName, 'failed', { reason: `launch failed after ${result.attempts} attempt(s): ${result.error}` });
   ctx.log('error', 'stream engine launch failed', { streamId, engine: engineName, attempts: result.attempts, error: result.error });
   counters.launchFailures++;
+  return true;
 }
 
 async function handleEnd(message: EndOfStreamMessage, ctx: Ctx, counters: Counters): Promise<void> {

@@ -115,7 +115,8 @@ function classifyError(error: unknown): Classified {
 }
 
 /** Calls RunTask until a task starts, a non-retryable answer comes, or the policy runs out. */
-export async function launchEngineTask(request: RunTaskCommandInput, tokenFor: (generation: number) => string, deps: LaunchDeps): Promise<LaunchResult> {
+export async function launchEngineTask(request: RunTaskCommandInput, tokenFor: (generation: number) => string,
+  deps: LaunchDeps): Promise<LaunchResult> {
   const policy = deps.retry ?? DEFAULT_RETRY_POLICY;
   let generation = 0;
   let slept = 0;
