@@ -388,6 +388,8 @@ export class StreamEnginePipeline extends Construct {
     const { logGroup, options } = this.lambdaBasics('LagScaler', 'stream engine pipeline lag scaler (scales object engines by consumer lag)', true);
     const fn = new LagScalerFunction(this, 'LagScaler', {
       ...options,
+      // It mostly waits between polls, and a waiting second is billed by memory size.
+      memorySize: 256,
       timeout: Duration.seconds(70),
       // One poller at a time: two would fight over the same desired counts.
       reservedConcurrentExecutions: 1,
