@@ -12,7 +12,7 @@ import {
   CoordinatorDeps, CoordinatorSummary, handleCoordinatorEvent,
 } from '../../../src/stream-engine-pipeline/runtime/coordinator';
 import { KafkaEventRecord } from '../../../src/stream-engine-pipeline/runtime/coordinator-events';
-import { clientTokenFor, DEFAULT_RETRY_POLICY, startedByFor } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
+import { clientTokenFor, DEFAULT_RETRY_POLICY, EcsRunTask, launchEngineTask, startedByFor } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { EngineRefs, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { FINISHED_RECORD_TTL_SECONDS, StreamRegistry } from '../../../src/stream-engine-pipeline/runtime/stream-registry';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
@@ -417,5 +417,40 @@ describe('poison messages', () => {
     expect(await handleCoordinatorEvent(kafkaEvent(records), flaky)).toMatchObject({ launched: 0, duplicates: 1 });
     expect(h.ecs.calls).toHaveLength(2);
     expect(await h.registry.activeStreams()).toBe(1);
+  });
+});
+
+describe('launch retry policy (launchEngineTask, ECS mocked)', () => {
+  const request = { cluster: 'c', taskDefinition: 'td' };
+  const token = (g: number) => `token-${g}`;
+
+  test('the back-off never sums past maxTotalDelayMs, whatever the jitter draws', async () => {
+    const ecs = new FakeEcs().script('*', 'throttle', 'throttle', 'throttle', 'throttle', 'throttle', 'throttle');
+    const sleeps: number[] = [];
+    const result = await launchEngineTask(request, token, {
+      ecs,
+      sleep: async (ms) => { sleeps.push(ms); },
+      random: () => 0.999,
+      retry: { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 8_000, maxTotalDelayMs: 5_000 },
+    });
+    expect(result).toMatchObject({ ok: false, retryable: true });
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5_000);
+    expect(ecs.calls.length).toBe(result.attempts);
+    expect(result.ok ? '' : result.error).toContain('ThrottlingException');
+  });
+
+  test('each delay stays under its exponential ceiling (capped at maxDelayMs)', async () => {
+    const ecs = new FakeEcs().script('*', 'throttle', 'throttle', 'throttle', 'throttle');
+    const sleeps: number[] = [];
+    const result = await launchEngineTask(request, token, { ecs, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.999 });
+    expect(result).toMatchObject({ ok: true, attempts: 5 });
+    expect(sleeps).toEqual([999, 1998, 3996, 7992]);
+    expect(ecs.calls.map((c) => c.clientToken)).toEqual(['token-0', 'token-1', 'token-2', 'token-3', 'token-4']);
+  });
+
+  test('a failure reason that is not about capacity is not retried', async () => {
+    const ecs: EcsRunTask = { runTask: async () => ({ $metadata: {}, tasks: [], failures: [{ reason: 'MISSING', arn: 'arn:x' }] }) };
+    const result = await launchEngineTask(request, token, { ecs, sleep: async () => undefined, random: () => 0 });
+    expect(result).toEqual({ ok: false, error: 'MISSING', attempts: 1, retryable: false });
   });
 });
