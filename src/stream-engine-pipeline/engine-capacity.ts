@@ -71,10 +71,10 @@ export class EngineCapacity {
   public readonly kind: EngineCapacityKind;
 
   /** The GPU options, for `EngineCapacityKind.GPU`. */
-  public readonly gpu?: GpuCapacityOptions;
+  public readonly gpuOptions?: GpuCapacityOptions;
 
-  private constructor(kind: EngineCapacityKind, gpu?: GpuCapacityOptions) {
+  private constructor(kind: EngineCapacityKind, gpuOptions?: GpuCapacityOptions) {
     this.kind = kind;
-    this.gpu = gpu;
+    this.gpuOptions = gpuOptions;
   }
 }

@@ -108,7 +108,7 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
     command: options.command,
     cpu: capacity.kind === EngineCapacityKind.GPU ? cpu : undefined,
     memoryLimitMiB: capacity.kind === EngineCapacityKind.GPU ? memory : undefined,
-    gpuCount: capacity.gpu ? capacity.gpu.gpuCount ?? 1 : undefined,
+    gpuCount: capacity.gpuOptions ? capacity.gpuOptions.gpuCount ?? 1 : undefined,
     logging: ecs.LogDrivers.awsLogs({ streamPrefix: spec.name, logGroup }),
     secrets: options.secrets,
     environment: {
@@ -174,7 +174,7 @@ function capacityStrategy(
 
 /** An Auto Scaling group of GPU instances that ECS scales with the engine's tasks. */
 function gpuCapacityProvider(scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string): string {
-  const gpu = capacity.gpu!;
+  const gpu = capacity.gpuOptions!;
   const instanceRole = new iam.Role(scope, 'GpuInstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
   const launchTemplate = new ec2.LaunchTemplate(scope, 'GpuLaunchTemplate', {
     instanceType: gpu.instanceType,
