@@ -1,14 +1,14 @@
 // Entry point of the coordinator Lambda (bundled by esbuild into assets/). Logic lives in
 // runtime/coordinator.ts. Invoked by the control topic's event source mapping (MSK or
 // self-managed Kafka) and by the EventBridge rule for the pipeline's stopped tasks.
-import { readFileSync } from 'node:fs';
 // The AWS SDK is bundled into the asset by esbuild: devDependencies on purpose.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CoordinatorSummary, handleCoordinatorEvent } from './runtime/coordinator';
 import { EcsRunTask } from './runtime/engine-launcher';
-import { DEFAULT_PIPELINE_CONFIG_PATH, ENV_ENGINE_REFS, ENV_PIPELINE_CONFIG_PATH, ENV_REGISTRY_TABLE } from './runtime/environment';
+import { ENV_ENGINE_REFS, ENV_REGISTRY_TABLE } from './runtime/environment';
+import { loadEngineRefs, loadPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
 
 interface ColdStart {
@@ -30,22 +30,11 @@ function init(): ColdStart {
   if (cold) return cold;
   const tableName = process.env[ENV_REGISTRY_TABLE];
   if (!tableName) throw new Error(`${ENV_REGISTRY_TABLE} is not set`);
-  const configPath = process.env[ENV_PIPELINE_CONFIG_PATH] || DEFAULT_PIPELINE_CONFIG_PATH;
-  let config: PipelineConfig;
-  try {
-    config = JSON.parse(readFileSync(configPath, 'utf8')) as PipelineConfig;
-  } catch (error) {
-    throw new Error(`cannot read the pipeline config at ${configPath}: ${(error as Error).message}`);
-  }
+  const config = loadPipelineConfig(process.env);
   if (!Array.isArray(config.streamEngines) || typeof config.maxConcurrentStreams !== 'number') {
-    throw new Error(`the pipeline config at ${configPath} has no streamEngines list or maxConcurrentStreams`);
+    throw new Error('the pipeline config has no streamEngines list or maxConcurrentStreams');
   }
-  let refs: EngineRefs;
-  try {
-    refs = JSON.parse(process.env[ENV_ENGINE_REFS] ?? '') as EngineRefs;
-  } catch (error) {
-    throw new Error(`${ENV_ENGINE_REFS} is not valid JSON: ${(error as Error).message}`);
-  }
+  const refs = loadEngineRefs(process.env);
   if (!refs?.cluster || !refs.taskDefinitions) throw new Error(`${ENV_ENGINE_REFS} has no cluster or taskDefinitions`);
 
   // Clients are created on first use. ECS: one SDK attempt per call; the coordinator's own

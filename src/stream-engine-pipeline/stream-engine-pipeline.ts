@@ -17,6 +17,7 @@ import { LagScalerFunction } from './lag-scaler-function';
 import { ObjectEngine, ObjectEngineOptions } from './object-engine';
 import { PipelineDashboard } from './pipeline-dashboard';
 import { PipelineTopic, PipelineTopicOptions } from './pipeline-topic';
+import { startedByFor } from './runtime/engine-launcher';
 import * as env from './runtime/environment';
 import { packPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
@@ -373,7 +374,7 @@ export class StreamEnginePipeline extends Construct {
       eventPattern: {
         source: ['aws.ecs'],
         detailType: ['ECS Task State Change'],
-        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'], startedBy: [{ prefix: 'stream-engine-pipeline' }] },
+        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'], startedBy: [startedByFor(this.pipelineName)] },
       },
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 8 })],
     });

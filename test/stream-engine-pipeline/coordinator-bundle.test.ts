@@ -11,6 +11,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { packPipelineConfig } from '../../src/stream-engine-pipeline/runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { StreamRegistry } from '../../src/stream-engine-pipeline/runtime/stream-registry';
 import { runBundledHandler } from '../helpers/bundled-handler';
@@ -78,7 +79,8 @@ test('the bundled coordinator launches once per stream over the ECS JSON API, re
     AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_ECS: ecs.endpoint,
-    PIPELINE_CONFIG_PATH: path.join(dir, 'config.json'),
+    // As the construct sets it: the config packed into one environment variable.
+    PIPELINE_CONFIG: packPipelineConfig(CONFIG),
     PIPELINE_ENGINE_REFS: JSON.stringify(REFS),
     PIPELINE_REGISTRY_TABLE: table,
   }, [
@@ -124,5 +126,5 @@ test('the bundled coordinator launches once per stream over the ECS JSON API, re
 test('the bundled coordinator fails clearly without its configuration', async () => {
   const run = await runBundledHandler(BUNDLE, { AWS_REGION: 'us-east-1', PIPELINE_REGISTRY_TABLE: 't', PIPELINE_CONFIG_PATH: path.join(dir, 'missing.json') }, [{}]);
   expect(run.code).toBe(1);
-  expect(run.stderr).toContain('cannot read the pipeline config at');
+  expect(run.stderr).toContain('cannot read the pipeline config from');
 });

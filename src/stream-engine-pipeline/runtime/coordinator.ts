@@ -21,8 +21,8 @@
 import { DecodedRecord, decodeRecords, EcsTaskStateChangeEvent, isEcsTaskStateChange, isKafkaBatchEvent, overrideValue } from './coordinator-events';
 import { clientTokenFor, EcsRunTask, launchEngineTask, RetryPolicy, runTaskRequest, startedByFor } from './engine-launcher';
 import {
-  ENV_ENGINE_NAME, ENV_STREAM_ID, METRIC_ACTIVE_STREAMS, METRIC_DIMENSION_PIPELINE, METRIC_LAUNCH_FAILURES, METRIC_NAMESPACE,
-  METRIC_STREAMS_REJECTED,
+  ENV_ENGINE_NAME, ENV_STREAM_ID, METRIC_ACTIVE_STREAMS, METRIC_DIMENSION_PIPELINE, METRIC_LAUNCH_FAILURES,
+  METRIC_MALFORMED_CONTROL_MESSAGES, METRIC_NAMESPACE, METRIC_STREAMS_REJECTED,
 } from './environment';
 import { parseMessage } from './message-validation';
 import { EngineRefs, PipelineConfig } from './pipeline-config';
@@ -30,7 +30,6 @@ import { DynamoSender, StreamRegistry } from './stream-registry';
 import { EndOfStreamMessage, StreamInitMessage } from '../messages';
 
 /** Not (yet) in environment.ts: control messages skipped because they were malformed. */
-export const METRIC_MALFORMED_CONTROL_MESSAGES = 'MalformedControlMessages';
 
 export type LogFn = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 

@@ -52,5 +52,7 @@ export const METRIC_DEAD_LETTERS = 'DeadLetterMessages';
 export const METRIC_ACTIVE_STREAMS = 'ActiveStreams';
 /** Coordinator: stream inits refused because maxConcurrentStreams was reached. */
 export const METRIC_STREAMS_REJECTED = 'StreamsRejected';
+/** Coordinator: control messages that were not valid JSON messages of the contract (skipped). */
+export const METRIC_MALFORMED_CONTROL_MESSAGES = 'MalformedControlMessages';
 /** Coordinator: RunTask calls that failed after every retry. */
 export const METRIC_LAUNCH_FAILURES = 'LaunchFailures';

@@ -4,6 +4,7 @@
  *
  * | item              | pk                    | sk                 |
  * |-------------------|-----------------------|--------------------|
+ * | stream claim      | `stream#<streamId>`   | `stream`           |
  * | stream x engine   | `stream#<streamId>`   | `engine#<name>`    |
  * | active count      | `streams`             | `active`           |
  * | scaler state      | `scaler`              | `engine#<name>`    |
