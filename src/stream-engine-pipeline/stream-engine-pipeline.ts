@@ -355,7 +355,7 @@ export class StreamEnginePipeline extends Construct {
     this.finishLambda(fn, logGroup, false);
     // The Kafka event source places its network interfaces in the VPC with this role.
     grantVpcNetworkInterfaces(fn);
-    this.registryTable.grantReadWriteData(fn);
+    this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     const groupId = `${this.pipelineName}.coordinator`;
     const source = addControlTopicEventSource(fn, this.binding, this.busContext, this.controlTopic.topicName, groupId);
     source.node.addDependency(this.topicsReady);
@@ -396,7 +396,7 @@ export class StreamEnginePipeline extends Construct {
       reservedConcurrentExecutions: 1,
     });
     this.finishLambda(fn, logGroup, true);
-    this.registryTable.grantReadWriteData(fn);
+    this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     grantKafkaAccess(fn, this.binding, { readTopics: [this.deadLetterTopic.topicName] });
     new events.Rule(this, 'LagScalerSchedule', {
       description: `Runs the lag scaler of pipeline ${this.pipelineName} (it polls every ${this.pollIntervalSeconds} s inside each run)`,

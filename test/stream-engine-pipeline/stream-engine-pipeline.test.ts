@@ -149,8 +149,14 @@ describe('stream engines and the Coordinator', () => {
       expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toMatch(/AWSLambdaMSKExecutionRole|AWSLambdaBasicExecutionRole/);
     }
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { 'source': ['aws.ecs'], 'detail-type': ['ECS Task State Change'], 'detail': Match.objectLike({ lastStatus: ['STOPPED'] }) },
+      EventPattern: {
+        'source': ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        'detail': Match.objectLike({ lastStatus: ['STOPPED'], startedBy: ['sep/media'] }),
+      },
     });
+    const registryActions = statements.filter((s) => JSON.stringify(s.Resource).includes('Registry')).flatMap((s) => [].concat(s.Action));
+    expect(registryActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 
   test('Kafka IAM is scoped to topic and group ARNs of the cluster', () => {
