@@ -96,8 +96,8 @@ export async function consumeAndCommit(bootstrap: string, group: string, topic: 
       mode: kafka.MessagesStreamModes.COMMITTED,
       fallbackMode: kafka.MessagesStreamFallbackModes.EARLIEST,
       autocommit: false,
-      maxFetches: 0,
     });
+    stream.on('error', () => undefined); // closing the stream aborts its pending fetch
     for await (const message of stream) {
       await message.commit();
       read.set(message.partition, (read.get(message.partition) ?? 0) + 1);
