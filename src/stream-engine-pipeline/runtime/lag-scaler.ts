@@ -252,30 +252,42 @@ export class LagScaler {
     for (let i = 0; i < wanted.length; i += 10) {
       batches.push(wanted.slice(i, i + 10));
     }
+    const describe = async (batch: typeof wanted): Promise<void> => {
+      const answer = await this.deps.ecs.send(new DescribeServicesCommand({
+        cluster: this.deps.refs.cluster,
+        services: batch.map((b) => b.service),
+      }));
+      for (const { engine, service } of batch) {
+        const found = (answer.services ?? []).find((s) => sameService(service, s.serviceName, s.serviceArn));
+        const failure = (answer.failures ?? []).find((f) => f.arn !== undefined && sameService(service, lastPart(f.arn), f.arn));
+        if (found && found.status !== 'INACTIVE' && found.desiredCount !== undefined) {
+          result.set(engine, { service, desired: found.desiredCount });
+        } else {
+          result.set(engine, {
+            service,
+            error: found?.status === 'INACTIVE'
+              ? `service ${service} is INACTIVE`
+              : `service ${service} not found${failure?.reason ? ` (${failure.reason})` : ''}`,
+          });
+        }
+      }
+    };
     await Promise.all(batches.map(async (batch) => {
       try {
-        const answer = await this.deps.ecs.send(new DescribeServicesCommand({
-          cluster: this.deps.refs.cluster,
-          services: batch.map((b) => b.service),
-        }));
-        for (const { engine, service } of batch) {
-          const found = (answer.services ?? []).find((s) => sameService(service, s.serviceName, s.serviceArn));
-          const failure = (answer.failures ?? []).find((f) => f.arn !== undefined && sameService(service, lastPart(f.arn), f.arn));
-          if (found && found.status !== 'INACTIVE' && found.desiredCount !== undefined) {
-            result.set(engine, { service, desired: found.desiredCount });
-          } else {
-            result.set(engine, {
-              service,
-              error: found?.status === 'INACTIVE'
-                ? `service ${service} is INACTIVE`
-                : `service ${service} not found${failure?.reason ? ` (${failure.reason})` : ''}`,
-            });
+        await describe(batch);
+      } catch (batchError) {
+        if (batch.length === 1) {
+          result.set(batch[0].engine, { service: batch[0].service, error: `DescribeServices failed: ${describeError(batchError)}` });
+          return;
+        }
+        // one bad service must not hide the others: ask for each on its own
+        await Promise.all(batch.map(async (one) => {
+          try {
+            await describe([one]);
+          } catch (error) {
+            result.set(one.engine, { service: one.service, error: `DescribeServices failed: ${describeError(error)}` });
           }
-        }
-      } catch (error) {
-        for (const { engine, service } of batch) {
-          result.set(engine, { service, error: `DescribeServices failed: ${describeError(error)}` });
-        }
+        }));
       }
     }));
     return result;

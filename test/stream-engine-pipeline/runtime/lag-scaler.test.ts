@@ -1,0 +1,213 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, FakeService, newAdmin, produceKeyed, uniqueName } from './lag-scaler-kit';
+import { LagAdminClient, LagScalerDeps, runScaler, stateKey } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
+import { LagScalingConfig, ObjectEngineConfig, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
+import { startDynalite, LocalDynamo } from '../../helpers/dynalite';
+import { ensureKafka } from '../../helpers/kafka-broker';
+
+// The lag scaler's poll loop with a real Kafka broker (lag), dynalite (registry table) and a
+// fake ECS client: ECS has no local implementation, so DescribeServices/UpdateService are
+// mocked at the SDK boundary (FakeEcs).
+
+const scaling: LagScalingConfig = {
+  lagPerTask: 25, activationLag: 10, minTasks: 0, maxTasks: 4, scaleInCooldownSeconds: 30, allowMoreTasksThanPartitions: false,
+};
+
+let bootstrap: string;
+let admin: Admin;
+let dynamo: LocalDynamo;
+let table: string;
+let topic: string; // 4 partitions, 100 messages
+
+beforeAll(async () => {
+  bootstrap = await ensureKafka();
+  admin = newAdmin(bootstrap);
+  dynamo = await startDynalite();
+  table = await createRegistryTable(dynamo.client);
+  topic = uniqueName('scaler-objects');
+  await createTopic(admin, topic, 4);
+  await produceKeyed(bootstrap, topic, 100, 8);
+}, 240_000);
+
+afterAll(async () => {
+  await admin?.close();
+  await dynamo?.stop();
+});
+
+function engine(name: string, inputTopic = topic, group = uniqueName(`group-${name}`)): ObjectEngineConfig {
+  return { name, inputTopic, outputTopic: 'results', consumerGroup: group, scaling };
+}
+
+function pipelineConfig(engines: ObjectEngineConfig[]): PipelineConfig {
+  return {
+    pipelineName: uniqueName('pipe'),
+    kafkaAuth: 'plaintext',
+    topics: { control: 'c', rawStreams: 'r', objects: topic, results: 'results', deadLetter: 'dl' },
+    streamEngines: [],
+    objectEngines: engines,
+    maxConcurrentStreams: 10,
+    pollIntervalSeconds: 10,
+  };
+}
+
+interface Harness {
+  deps: LagScalerDeps;
+  ecs: FakeEcs;
+  logs: string[];
+  metrics: any[];
+  clock: { now: number };
+  adminsOpened: () => number;
+}
+
+function harness(engines: ObjectEngineConfig[], services: Record<string, Partial<FakeService>>, brokers = bootstrap): Harness {
+  const ecs = new FakeEcs(new Map(Object.entries(services).map(([name, s]) => [name, { desiredCount: 0, ...s }])));
+  const logs: string[] = [];
+  const metrics: any[] = [];
+  const clock = { now: 1_800_000_000_000 };
+  let opened = 0;
+  const deps: LagScalerDeps = {
+    config: pipelineConfig(engines),
+    refs: {
+      cluster: 'cluster',
+      subnets: [],
+      securityGroups: [],
+      taskDefinitions: {},
+      services: Object.fromEntries(engines.map((e) => [e.name, `svc-${e.name}`])),
+    },
+    createKafkaAdmin: async () => {
+      opened++;
+      return newAdmin(brokers, 'lag-scaler') as unknown as LagAdminClient;
+    },
+    ecs,
+    ddb: dynamo.client,
+    registryTable: table,
+    now: () => clock.now,
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
+    log: (line) => logs.push(line),
+    emitMetrics: (line) => metrics.push(JSON.parse(line)),
+    lagReadTimeoutMs: 15_000,
+  };
+  return { deps, ecs, logs, metrics, clock, adminsOpened: () => opened };
+}
+
+describe('lag scaler poll loop', () => {
+  test('scales out from real lag, writes state and EMF, and updates only on change', async () => {
+    const e = engine('detector'); // never committed: the whole backlog (100) counts
+    const h = harness([e], { 'svc-detector': {} });
+    const polls = await runScaler(h.deps, { polls: 3, intervalMs: 10_000 });
+
+    expect(polls.map((p) => p.engines[0].desired)).toEqual([4, 4, 4]);
+    expect(h.ecs.updates()).toEqual([{ service: 'svc-detector', desiredCount: 4 }]);
+    expect(polls[0].engines[0]).toMatchObject({ lag: 100, partitions: 4, uncommittedPartitions: 4, current: 0, action: 'scale-out', updated: true });
+    expect(h.adminsOpened()).toBe(1); // one Kafka connection for all polls
+
+    const engineMetrics = h.metrics.filter((m) => m.Engine === 'detector');
+    expect(engineMetrics).toHaveLength(3);
+    expect(engineMetrics[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'CdkStatusAndStreams/StreamEnginePipeline', Dimensions: [['Pipeline', 'Engine']] }] },
+      Pipeline: h.deps.config.pipelineName,
+      ConsumerLag: 100,
+      DesiredTasks: 4,
+    });
+    expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([0, 0, 0]);
+
+    const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: stateKey('detector') }));
+    expect(item.Item).toMatchObject({ pk: { S: 'scaler' }, sk: { S: 'engine#detector' }, desiredCount: { N: '4' }, lag: { N: '100' } });
+    expect(Number(item.Item!.lastScaleOutAt.N)).toBe(polls[0].at);
+  });
+
+  test('scales in to zero only after the cooldown, and the wait survives a new invocation', async () => {
+    const e = engine('ocr');
+    const ends = await endOffsets(admin, topic, 4);
+    await commitOffsets(admin, e.consumerGroup, topic, ends); // drained
+    const h = harness([e], { 'svc-ocr': { desiredCount: 2 } });
+
+    // invocation 1: 2 polls, 20 s -> still waiting
+    let polls = await runScaler(h.deps, { polls: 2, intervalMs: 10_000 });
+    expect(polls.map((p) => p.engines[0].desired)).toEqual([2, 2]);
+    expect(polls[1].engines[0].reason).toMatch(/fewer tasks wanted for 10 s of the 30 s cooldown/);
+
+    // invocation 2 (new LagScaler, same table): the wait started in invocation 1
+    h.clock.now += 25_000;
+    polls = await runScaler(h.deps, { polls: 1, intervalMs: 10_000 });
+    expect(polls[0].engines[0]).toMatchObject({ lag: 0, current: 2, desired: 0, action: 'scale-in', updated: true });
+    expect(h.ecs.updates()).toEqual([{ service: 'svc-ocr', desiredCount: 0 }]);
+  });
+
+  test('DescribeServices is called with at most 10 services', async () => {
+    const engines = Array.from({ length: 12 }, (_, i) => engine(`e${i}`));
+    const h = harness(engines, Object.fromEntries(engines.map((e) => [`svc-${e.name}`, {}])));
+    const [poll] = await runScaler(h.deps, { polls: 1, intervalMs: 1_000 });
+    const describes = h.ecs.calls.filter((c) => c.command === 'DescribeServices');
+    expect(describes.map((c) => c.input.services.length).sort()).toEqual([10, 2]);
+    expect(poll.engines.every((o) => o.desired === 4)).toBe(true);
+  });
+
+  test('a deleted topic or a failing service leaves only that engine alone', async () => {
+    const good = engine('good');
+    const gone = engine('gone', uniqueName('deleted-topic'));
+    const broken = engine('broken');
+    const missing = engine('missing');
+    const h = harness([good, gone, broken, missing], {
+      'svc-good': {}, 'svc-gone': { desiredCount: 3 }, 'svc-broken': { fail: true },
+    });
+    const [poll] = await runScaler(h.deps, { polls: 1, intervalMs: 1_000 });
+    const byName = new Map(poll.engines.map((o) => [o.engine, o]));
+    expect(byName.get('good')).toMatchObject({ desired: 4, action: 'scale-out' });
+    expect(byName.get('gone')).toMatchObject({ current: 3, desired: 3, action: 'no-data' });
+    expect(byName.get('gone')!.reason).toMatch(/lag unknown \(topic .* does not exist\): keeping 3 tasks/);
+    expect(byName.get('broken')).toMatchObject({ action: 'error' });
+    expect(byName.get('broken')!.reason).toMatch(/DescribeServices failed/);
+    expect(byName.get('missing')).toMatchObject({ action: 'error' });
+    expect(byName.get('missing')!.reason).toMatch(/service svc-missing not found \(MISSING\)/);
+    expect(h.ecs.updates()).toEqual([{ service: 'svc-good', desiredCount: 4 }]);
+    expect(poll.lagReadFailures).toBe(1);
+    expect(poll.kafkaReadable).toBe(true);
+  });
+
+  test('an UpdateService failure is reported and the state does not advance', async () => {
+    const e = engine('flaky');
+    const h = harness([e], { 'svc-flaky': {} });
+    const service = h.ecs.services.get('svc-flaky')!;
+    h.ecs.send = (async (command: any) => {
+      if (command.constructor.name === 'UpdateServiceCommand') {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return FakeEcs.prototype.send.call(h.ecs, command);
+    }) as typeof h.ecs.send;
+    const [poll] = await runScaler(h.deps, { polls: 1, intervalMs: 1_000 });
+    expect(poll.engines[0]).toMatchObject({ action: 'error', current: 0, desired: 0, updated: false });
+    expect(poll.engines[0].reason).toMatch(/UpdateService failed: Rate exceeded/);
+    expect(service.desiredCount).toBe(0);
+  });
+
+  test('Kafka unreachable: every count kept, LagReadFailures=1, a clear log, no throw', async () => {
+    const a = engine('a');
+    const b = engine('b');
+    const h = harness([a, b], { 'svc-a': { desiredCount: 2 }, 'svc-b': { desiredCount: 0 } }, '127.0.0.1:1');
+    const polls = await runScaler(h.deps, { polls: 2, intervalMs: 1_000 });
+    for (const poll of polls) {
+      expect(poll.kafkaReadable).toBe(false);
+      expect(poll.lagReadFailures).toBe(1);
+      expect(poll.engines.map((o) => [o.engine, o.desired, o.action])).toEqual([['a', 2, 'no-data'], ['b', 0, 'no-data']]);
+    }
+    expect(h.ecs.updates()).toEqual([]);
+    expect(h.logs.some((l) => /^ERROR .*Kafka could not be read, keeping every task count/.test(l))).toBe(true);
+    expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([1, 1]);
+    // no ConsumerLag is made up when it is unknown; DesiredTasks still reports the kept count
+    expect(h.metrics.filter((m) => m.Engine === 'a')[0]).toMatchObject({ DesiredTasks: 2 });
+    expect(h.metrics.filter((m) => m.Engine === 'a')[0].ConsumerLag).toBeUndefined();
+    expect(h.adminsOpened()).toBe(2); // a broken connection is dropped and opened again next poll
+  });
+
+  test('a registry table that cannot be read does not stop scaling', async () => {
+    const e = engine('noregistry');
+    const h = harness([e], { 'svc-noregistry': {} });
+    const polls = await runScaler({ ...h.deps, registryTable: 'no-such-table' }, { polls: 1, intervalMs: 1_000 });
+    expect(polls[0].engines[0]).toMatchObject({ desired: 4, action: 'scale-out' });
+    expect(h.logs.some((l) => /scaler state could not be read/.test(l))).toBe(true);
+  });
+});
