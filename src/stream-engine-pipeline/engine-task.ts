@@ -132,8 +132,10 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
     id: 'AwsSolutions-ECS2',
     reason: 'The engine contract (brokers, topics, consumer group) is plain configuration passed as environment variables; secrets go through the secrets option.',
   }]);
-  if (spec.groupPattern.endsWith('*')) {
-    acknowledge(taskDefinition.taskRole.node.findChild('DefaultPolicy'), [{
+  // Only MSK IAM access control writes group ARNs into the task role's policy.
+  const taskPolicy = taskDefinition.taskRole.node.tryFindChild('DefaultPolicy');
+  if (spec.groupPattern.endsWith('*') && taskPolicy) {
+    acknowledge(taskPolicy, [{
       id: 'AwsSolutions-IAM5',
       reason: 'A stream engine task uses one consumer group per stream (<engine prefix>.<stream id>); the stream ids are not known at deploy time, so the group ARN ends in the engine\'s prefix and a wildcard.',
       appliesTo: [{ regex: '/^Resource::.*stream-engine\\..*\\.\\*.*$/g' }],
