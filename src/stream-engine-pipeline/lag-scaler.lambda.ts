@@ -1,12 +1,12 @@
 // Entry point of the lag-scaler Lambda (bundled by esbuild into assets/). Logic lives in runtime/.
 // Invoked once a minute by EventBridge; polls every pollIntervalSeconds for about 50 s.
-import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { DEFAULT_PIPELINE_CONFIG_PATH, ENV_ENGINE_REFS, ENV_PIPELINE_CONFIG_PATH, ENV_REGISTRY_TABLE } from './runtime/environment';
+import { ENV_REGISTRY_TABLE } from './runtime/environment';
 import { kafkaClientOptions, kafkaSettingsFromEnv, loadKafka } from './runtime/kafka-connection';
 import { runScaler } from './runtime/lag-scaler';
+import { loadEngineRefs, loadPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
 
 /** Polling stops this long after the invocation starts (the function timeout is longer). */
@@ -24,12 +24,9 @@ let setup: Setup | undefined;
 
 function coldStart(): Setup {
   if (!setup) {
-    const configPath = process.env[ENV_PIPELINE_CONFIG_PATH] || DEFAULT_PIPELINE_CONFIG_PATH;
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as PipelineConfig;
-    const refsJson = process.env[ENV_ENGINE_REFS];
-    if (!refsJson) {
-      throw new Error(`${ENV_ENGINE_REFS} is not set: it must hold the engine refs JSON`);
-    }
+    // PIPELINE_CONFIG (packed) or the file at PIPELINE_CONFIG_PATH; PIPELINE_ENGINE_REFS
+    const config = loadPipelineConfig(process.env);
+    const refs = loadEngineRefs(process.env);
     const table = process.env[ENV_REGISTRY_TABLE];
     if (!table) {
       throw new Error(`${ENV_REGISTRY_TABLE} is not set: it must name the registry table`);
@@ -37,7 +34,7 @@ function coldStart(): Setup {
     const http = () => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 8_000 });
     setup = {
       config,
-      refs: JSON.parse(refsJson) as EngineRefs,
+      refs,
       table,
       ecs: new ECSClient({ requestHandler: http(), maxAttempts: 3 }),
       ddb: new DynamoDBClient({ requestHandler: http(), maxAttempts: 3 }),

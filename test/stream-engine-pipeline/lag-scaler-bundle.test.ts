@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { stateKey } from '../../src/stream-engine-pipeline/runtime/lag-scaler';
+import { packPipelineConfig } from '../../src/stream-engine-pipeline/runtime/load-pipeline-config';
 import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { runBundledHandler } from '../helpers/bundled-handler';
 import { startDynalite, LocalDynamo } from '../helpers/dynalite';
@@ -84,11 +85,15 @@ test('the bundled handler sets desired counts from real lag and never throws whe
   await commitOffsets(admin, group, busy, new Map([...ends].map(([p, end]) => [p, Math.max(0, end - 10)])));
   const expectedLag = [...ends.values()].reduce((sum, end) => sum + Math.min(end, 10), 0);
 
+  const deadLetter = uniqueName('bundle-dead-letter');
+  await createTopic(admin, deadLetter, 1);
+  await produceKeyed(bootstrap, deadLetter, 2, 1);
+
   const table = await createRegistryTable(dynamo.client);
   const config: PipelineConfig = {
     pipelineName: 'bundle-test',
     kafkaAuth: 'plaintext',
-    topics: { control: 'c', rawStreams: 'r', objects: busy, results: 'results', deadLetter: 'dl' },
+    topics: { control: 'c', rawStreams: 'r', objects: busy, results: 'results', deadLetter },
     streamEngines: [],
     objectEngines: [
       {
@@ -109,14 +114,11 @@ test('the bundled handler sets desired counts from real lag and never throws whe
     maxConcurrentStreams: 1,
     pollIntervalSeconds: 50, // one poll per invocation keeps the test short
   };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lag-scaler-bundle-'));
-  const configPath = path.join(dir, 'config.json');
-  fs.writeFileSync(configPath, JSON.stringify(config));
   desiredCounts.set('svc-detector', 0);
   desiredCounts.set('svc-idle', 0);
 
   const env = {
-    PIPELINE_CONFIG_PATH: configPath,
+    PIPELINE_CONFIG: packPipelineConfig(config), // as the construct sets it
     PIPELINE_ENGINE_REFS: JSON.stringify({
       cluster: 'local-cluster',
       subnets: [],
@@ -150,14 +152,19 @@ test('the bundled handler sets desired counts from real lag and never throws whe
   // EMF on stdout
   const emf = run.stdout.split('\n').filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
   expect(emf).toContainEqual(expect.objectContaining({ Engine: 'detector', ConsumerLag: expectedLag, DesiredTasks: Math.ceil(expectedLag / 10) }));
-  expect(emf).toContainEqual(expect.objectContaining({ Pipeline: 'bundle-test', LagReadFailures: 0 }));
+  expect(emf).toContainEqual(expect.objectContaining({ Pipeline: 'bundle-test', LagReadFailures: 0, DeadLetterMessages: 2 }));
   // state in the registry table
   const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: stateKey('detector') }));
   expect(item.Item?.desiredCount).toEqual({ N: String(Math.ceil(expectedLag / 10)) });
 
-  // Kafka down: the invocation still succeeds, keeps the counts and reports the failure
+  // Kafka down: the invocation still succeeds, keeps the counts and reports the failure (this
+  // time the config comes from a file, PIPELINE_CONFIG_PATH, as in local runs)
   ecsCalls.length = 0;
-  const down = await runBundledHandler(BUNDLE, { ...env, KAFKA_BOOTSTRAP_BROKERS: '127.0.0.1:1' }, [{}]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lag-scaler-bundle-'));
+  const configPath = path.join(dir, 'config.json');
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  const { PIPELINE_CONFIG: _packed, ...fileEnv } = env;
+  const down = await runBundledHandler(BUNDLE, { ...fileEnv, PIPELINE_CONFIG_PATH: configPath, KAFKA_BOOTSTRAP_BROKERS: '127.0.0.1:1' }, [{}]);
   expect(down.code).toBe(0);
   expect(down.results[0]).toMatchObject({ polls: 1, lagReadFailures: 1 });
   expect(ecsCalls.filter((c) => c.target === 'UpdateService')).toEqual([]);

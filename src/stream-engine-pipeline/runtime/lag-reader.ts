@@ -170,6 +170,25 @@ export async function readLag(admin: LagAdmin, queries: readonly LagQuery[]): Pr
   return results;
 }
 
+/**
+ * Messages a topic holds now: the sum over its partitions of end offset minus earliest retained
+ * offset (the dead-letter topic's size). Rejects when the topic is missing or Kafka unreadable.
+ */
+export async function readTopicMessageCount(admin: LagAdmin, topic: string): Promise<number> {
+  const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+  const partitions = range(metadata.topics.get(topic)?.partitionsCount ?? 0);
+  const [ends, earliest] = await Promise.all([
+    listOffsets(admin, [{ name: topic, partitions }], LATEST),
+    listOffsets(admin, [{ name: topic, partitions }], EARLIEST),
+  ]);
+  let count = 0;
+  for (const partition of partitions) {
+    const key = `${topic}\0${partition}`;
+    count += positive((ends.get(key) ?? 0n) - (earliest.get(key) ?? 0n));
+  }
+  return count;
+}
+
 /** True for the client's "unknown topic" error (matched by code and message, not class). */
 export function isUnknownTopicError(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined;

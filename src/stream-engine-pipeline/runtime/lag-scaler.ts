@@ -9,7 +9,7 @@
  * 3. load the engines' remembered state from the registry table (first poll of an invocation;
  *    afterwards the in-memory copy is used and every change is written back);
  * 4. decide (scaling-decision.ts) and call UpdateService only when the count changes;
- * 5. print EMF metrics.
+ * 5. print EMF metrics (also DeadLetterMessages: how many messages the dead-letter topic holds).
  *
  * Failure handling: an engine whose lag, service or update fails is reported and left as it is;
  * the others go on. When Kafka cannot be read at all every count is kept. Nothing here throws
@@ -18,10 +18,10 @@
 import { AttributeValue, BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
-  METRIC_CONSUMER_LAG, METRIC_DESIRED_TASKS, METRIC_DIMENSION_ENGINE, METRIC_DIMENSION_PIPELINE,
+  METRIC_CONSUMER_LAG, METRIC_DEAD_LETTERS, METRIC_DESIRED_TASKS, METRIC_DIMENSION_ENGINE, METRIC_DIMENSION_PIPELINE,
   METRIC_LAG_READ_FAILURES, METRIC_NAMESPACE,
 } from './environment';
-import { describeError, LagAdmin, LagQuery, LagResult, readLag } from './lag-reader';
+import { describeError, LagAdmin, LagQuery, LagResult, readLag, readTopicMessageCount } from './lag-reader';
 import { EngineRefs, ObjectEngineConfig, PipelineConfig } from './pipeline-config';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from './registry-schema';
 import { decideScaling, ScalerState, ScalingAction } from './scaling-decision';
@@ -46,7 +46,7 @@ export interface LagScalerDeps {
   readonly log?: (line: string) => void;
   /** One EMF JSON document per call (default: console.log). */
   readonly emitMetrics?: (line: string) => void;
-  /** Upper bound for reading all lag in one poll (default 20 s). */
+  /** Upper bound for reading all lag in one poll (default 15 s). */
   readonly lagReadTimeoutMs?: number;
 }
 
@@ -71,6 +71,8 @@ export interface PollResult {
   readonly kafkaReadable: boolean;
   /** 1 when the lag of at least one engine could not be read (metric LagReadFailures). */
   readonly lagReadFailures: number;
+  /** Messages on the dead-letter topic; undefined when it could not be read. */
+  readonly deadLetters?: number;
   readonly engines: EngineOutcome[];
 }
 
@@ -127,9 +129,10 @@ export class LagScaler {
 
     // 1. lag
     let lag: Map<string, LagResult> | undefined;
+    let deadLetters: number | undefined;
     let kafkaError: string | undefined;
     try {
-      lag = await this.readAllLag(engines);
+      [lag, deadLetters] = await this.readKafka(engines);
     } catch (error) {
       kafkaError = describeError(error);
       this.log(`ERROR ${pipeline}: Kafka could not be read, keeping every task count: ${kafkaError}`);
@@ -151,8 +154,8 @@ export class LagScaler {
     }));
 
     const lagReadFailures = kafkaError || outcomes.some((o) => o.lag === undefined) ? 1 : 0;
-    this.printMetrics(outcomes, lagReadFailures);
-    return { at, kafkaReadable: kafkaError === undefined, lagReadFailures, engines: outcomes };
+    this.printMetrics(outcomes, lagReadFailures, deadLetters);
+    return { at, kafkaReadable: kafkaError === undefined, lagReadFailures, deadLetters, engines: outcomes };
   }
 
   /** Closes the Kafka connection. */
@@ -213,14 +216,24 @@ export class LagScaler {
     return outcome;
   }
 
-  private async readAllLag(engines: readonly ObjectEngineConfig[]): Promise<Map<string, LagResult>> {
+  /** The lag of every engine and the dead-letter topic's size (undefined when unreadable). */
+  private async readKafka(engines: readonly ObjectEngineConfig[]): Promise<[Map<string, LagResult>, number | undefined]> {
     const queries: LagQuery[] = engines.map((e) => ({ key: e.name, topic: e.inputTopic, group: e.consumerGroup }));
     if (!this.admin) {
       this.admin = this.deps.createKafkaAdmin();
       this.admin.catch(() => undefined); // observed below; avoid an unhandled rejection
     }
     const admin = await this.admin;
-    return withTimeout(readLag(admin, queries), this.deps.lagReadTimeoutMs ?? 20_000, 'reading consumer lag');
+    const deadLetterTopic = this.deps.config.topics?.deadLetter;
+    return withTimeout(Promise.all([
+      readLag(admin, queries),
+      deadLetterTopic
+        ? readTopicMessageCount(admin, deadLetterTopic).catch((error: unknown) => {
+          this.log(`ERROR ${this.deps.config.pipelineName}: dead-letter topic ${deadLetterTopic} could not be read: ${describeError(error)}`);
+          return undefined;
+        })
+        : Promise.resolve(undefined),
+    ]), this.deps.lagReadTimeoutMs ?? 15_000, 'reading consumer lag');
   }
 
   private async dropAdmin(): Promise<void> {
@@ -357,9 +370,9 @@ export class LagScaler {
 
   /**
    * EMF: one document per engine (a document carries one value per dimension, so engines
-   * cannot share one) and one for the pipeline with LagReadFailures.
+   * cannot share one) and one for the pipeline with LagReadFailures and DeadLetterMessages.
    */
-  private printMetrics(outcomes: readonly EngineOutcome[], lagReadFailures: number): void {
+  private printMetrics(outcomes: readonly EngineOutcome[], lagReadFailures: number, deadLetters: number | undefined): void {
     const pipeline = this.deps.config.pipelineName;
     const timestamp = this.now();
     for (const o of outcomes) {
@@ -391,17 +404,22 @@ export class LagScaler {
         action: o.action,
       }));
     }
+    const pipelineMetrics = [{ Name: METRIC_LAG_READ_FAILURES, Unit: 'Count' }];
+    if (deadLetters !== undefined) {
+      pipelineMetrics.push({ Name: METRIC_DEAD_LETTERS, Unit: 'Count' });
+    }
     this.emitMetrics(JSON.stringify({
       _aws: {
         Timestamp: timestamp,
         CloudWatchMetrics: [{
           Namespace: METRIC_NAMESPACE,
           Dimensions: [[METRIC_DIMENSION_PIPELINE]],
-          Metrics: [{ Name: METRIC_LAG_READ_FAILURES, Unit: 'Count' }],
+          Metrics: pipelineMetrics,
         }],
       },
       [METRIC_DIMENSION_PIPELINE]: pipeline,
       [METRIC_LAG_READ_FAILURES]: lagReadFailures,
+      ...(deadLetters !== undefined ? { [METRIC_DEAD_LETTERS]: deadLetters } : {}),
     }));
   }
 }

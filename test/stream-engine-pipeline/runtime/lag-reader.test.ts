@@ -129,9 +129,17 @@ describe('lag reader (real broker)', () => {
     const group = uniqueName('g');
     expect(reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g')).partitionCount).toBe(2);
     await admin.createPartitions({ topics: [{ name: growing, count: 4 }] });
-    await produceKeyed(bootstrap, growing, 40, 8);
-    const lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+    // the broker's metadata catches up with the controller shortly after CreatePartitions: the
+    // reader forces a metadata refresh at every call, so a later call sees the new partitions
+    let lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+    for (let i = 0; i < 50 && lag.partitionCount < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+    }
     expect(lag.partitionCount).toBe(4);
+    await produceKeyed(bootstrap, growing, 40, 8);
+    lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+    expect(lag.partitions.filter((p) => p.partition >= 2).some((p) => p.endOffset > 0)).toBe(true);
     expect(lag.totalLag).toBe(40);
   });
 

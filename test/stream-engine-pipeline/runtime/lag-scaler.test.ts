@@ -19,6 +19,7 @@ let admin: Admin;
 let dynamo: LocalDynamo;
 let table: string;
 let topic: string; // 4 partitions, 100 messages
+let deadLetterTopic: string; // 2 partitions, 7 messages
 
 beforeAll(async () => {
   bootstrap = await ensureKafka();
@@ -28,6 +29,9 @@ beforeAll(async () => {
   topic = uniqueName('scaler-objects');
   await createTopic(admin, topic, 4);
   await produceKeyed(bootstrap, topic, 100, 8);
+  deadLetterTopic = uniqueName('scaler-dead-letter');
+  await createTopic(admin, deadLetterTopic, 2);
+  await produceKeyed(bootstrap, deadLetterTopic, 7, 3);
 }, 240_000);
 
 afterAll(async () => {
@@ -43,7 +47,7 @@ function pipelineConfig(engines: ObjectEngineConfig[]): PipelineConfig {
   return {
     pipelineName: uniqueName('pipe'),
     kafkaAuth: 'plaintext',
-    topics: { control: 'c', rawStreams: 'r', objects: topic, results: 'results', deadLetter: 'dl' },
+    topics: { control: 'c', rawStreams: 'r', objects: topic, results: 'results', deadLetter: deadLetterTopic },
     streamEngines: [],
     objectEngines: engines,
     maxConcurrentStreams: 10,
@@ -113,6 +117,12 @@ describe('lag scaler poll loop', () => {
       DesiredTasks: 4,
     });
     expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([0, 0, 0]);
+    // the dead-letter topic's size, on the pipeline's document
+    expect(polls[0].deadLetters).toBe(7);
+    expect(h.metrics.find((m) => 'LagReadFailures' in m)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['Pipeline']], Metrics: [{ Name: 'LagReadFailures' }, { Name: 'DeadLetterMessages' }] }] },
+      DeadLetterMessages: 7,
+    });
 
     const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: stateKey('detector') }));
     expect(item.Item).toMatchObject({ pk: { S: 'scaler' }, sk: { S: 'engine#detector' }, desiredCount: { N: '4' }, lag: { N: '100' } });
@@ -201,6 +211,17 @@ describe('lag scaler poll loop', () => {
     expect(h.metrics.filter((m) => m.Engine === 'a')[0]).toMatchObject({ DesiredTasks: 2 });
     expect(h.metrics.filter((m) => m.Engine === 'a')[0].ConsumerLag).toBeUndefined();
     expect(h.adminsOpened()).toBe(2); // a broken connection is dropped and opened again next poll
+  });
+
+  test('a missing dead-letter topic is logged and leaves its metric out, nothing else', async () => {
+    const e = engine('nodl');
+    const h = harness([e], { 'svc-nodl': {} });
+    const [poll] = await runScaler({ ...h.deps, config: { ...h.deps.config, topics: { ...h.deps.config.topics, deadLetter: uniqueName('no-dl') } } },
+      { polls: 1, intervalMs: 1_000 });
+    expect(poll).toMatchObject({ lagReadFailures: 0, deadLetters: undefined });
+    expect(poll.engines[0]).toMatchObject({ desired: 4, action: 'scale-out' });
+    expect(h.metrics.find((m) => 'LagReadFailures' in m).DeadLetterMessages).toBeUndefined();
+    expect(h.logs.some((l) => /dead-letter topic .* could not be read/.test(l))).toBe(true);
   });
 
   test('a registry table that cannot be read does not stop scaling', async () => {
