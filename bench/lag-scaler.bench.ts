@@ -29,6 +29,7 @@ const BURSTS_10S = Number(process.env.BENCH_BURSTS_10S ?? '4');
 const BURSTS_1S = Number(process.env.BENCH_BURSTS_1S ?? '8');
 const POLLS = Number(process.env.BENCH_POLLS ?? '7');
 const GROUPS = 50;
+const DEAD_LETTER_TOPIC = 'bench-lag-dead-letter';
 const PARTITIONS = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -42,7 +43,7 @@ function pipeline(engines: ObjectEngineConfig[], pollIntervalSeconds: number): P
   return {
     pipelineName: 'bench',
     kafkaAuth: 'plaintext',
-    topics: { control: 'c', rawStreams: 'r', objects: engines[0].inputTopic, results: 'results', deadLetter: 'dl' },
+    topics: { control: 'c', rawStreams: 'r', objects: engines[0].inputTopic, results: 'results', deadLetter: DEAD_LETTER_TOPIC },
     streamEngines: [],
     objectEngines: engines,
     maxConcurrentStreams: 1,
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
 
   try {
     console.log(`broker ${bootstrap}`);
+    if (!(await admin.listTopics()).includes(DEAD_LETTER_TOPIC)) {
+      await createTopic(admin, DEAD_LETTER_TOPIC, 3);
+    }
     for (const [intervalSeconds, bursts] of [[10, BURSTS_10S], [1, BURSTS_1S]]) {
       const latencies = await reactionTimes(bootstrap, admin, deps, intervalSeconds, bursts);
       console.log(`(a) poll interval ${intervalSeconds} s: burst -> scale-out decision median ${(median(latencies) / 1000).toFixed(2)} s, `
@@ -201,6 +205,7 @@ async function pollCost(admin: Admin,
   diagnostics.unsubscribe('tracing:plt:kafka:connections:api:start', onStart);
 }
 
+// a poll also reads the dead-letter topic's size (Metadata + 2 ListOffsets, concurrent with the lag)
 const API_NAMES: Record<string, string> = { 2: 'ListOffsets', 3: 'Metadata', 9: 'OffsetFetch', 10: 'FindCoordinator', 18: 'ApiVersions' };
 
 main().then(() => process.exit(0), (error) => {

@@ -105,6 +105,8 @@ test('a burst is drained by engines the lag scaler starts, and it returns to zer
   const results = uniqueName('e2e-results');
   await createTopic(admin, objects, PARTITIONS);
   await createTopic(admin, results, 2);
+  const deadLetter = uniqueName('e2e-dead-letter');
+  await createTopic(admin, deadLetter, 1);
   const table = await createRegistryTable(dynamo.client);
 
   const engine: ObjectEngineConfig = {
@@ -117,7 +119,7 @@ test('a burst is drained by engines the lag scaler starts, and it returns to zer
   const config: PipelineConfig = {
     pipelineName: 'e2e',
     kafkaAuth: 'plaintext',
-    topics: { control: 'c', rawStreams: 'r', objects, results, deadLetter: 'dl' },
+    topics: { control: 'c', rawStreams: 'r', objects, results, deadLetter },
     streamEngines: [],
     objectEngines: [engine],
     maxConcurrentStreams: 1,
