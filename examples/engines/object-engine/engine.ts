@@ -46,7 +46,8 @@ async function main(): Promise<void> {
 
   const kafka = loadKafka();
   const base = await kafkaClientOptions(kafkaSettingsFromEnv(process.env), `${engine}-${process.pid}`);
-  const producer = new kafka.Producer({ ...base, serializers: kafka.stringSerializers });
+  // Idempotent: a retried send never writes a result twice.
+  const producer = new kafka.Producer({ ...base, serializers: kafka.stringSerializers, idempotent: true });
   const consumer = new kafka.Consumer({
     ...base,
     groupId,

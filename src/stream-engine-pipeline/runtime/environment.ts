@@ -44,7 +44,7 @@ export const METRIC_DIMENSION_ENGINE = 'Engine';
 export const METRIC_CONSUMER_LAG = 'ConsumerLag';
 /** Lag scaler, per object engine: the desired count it set. */
 export const METRIC_DESIRED_TASKS = 'DesiredTasks';
-/** Lag scaler: 1 per poll in which Kafka could not be read (the count was kept). */
+/** Lag scaler: 1 per poll in which some engine's lag could not be read (Kafka down, topic gone); its count was kept. */
 export const METRIC_LAG_READ_FAILURES = 'LagReadFailures';
 /** Lag scaler: messages on the dead-letter topic (end offsets minus earliest offsets). */
 export const METRIC_DEAD_LETTERS = 'DeadLetterMessages';

@@ -50,7 +50,7 @@ export async function createTopic(bootstrap: string, topic: string, partitions =
 
 /** Produces messages (key = stream id; value = JSON text, or raw bytes for poison messages). */
 export async function produce(bootstrap: string, topic: string, messages: Array<{ key?: string; value: string | Buffer }>): Promise<void> {
-  const producer = new (loadKafka().Producer)(await options(bootstrap, 'coordinator-test-producer'));
+  const producer = new (loadKafka().Producer)({ ...await options(bootstrap, 'coordinator-test-producer'), idempotent: true });
   try {
     await producer.send({
       messages: messages.map((m) => ({

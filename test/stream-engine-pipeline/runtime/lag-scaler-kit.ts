@@ -33,7 +33,8 @@ export async function createTopic(admin: Admin, topic: string, partitions: numbe
 /** Produces `count` messages: `perKey` messages per key so they spread over the partitions. */
 export async function produceKeyed(bootstrap: string, topic: string, count: number, keys = 16): Promise<void> {
   const kafka = loadKafka();
-  const producer = new kafka.Producer({ clientId: 'lag-scaler-test-producer', bootstrapBrokers: [bootstrap], serializers: kafka.stringSerializers });
+  // Idempotent: a send retried under load must not duplicate messages and skew the expected lag.
+  const producer = new kafka.Producer({ clientId: 'lag-scaler-test-producer', bootstrapBrokers: [bootstrap], serializers: kafka.stringSerializers, idempotent: true });
   try {
     const messages = Array.from({ length: count }, (_, i) => {
       const chunk: MediaChunkMessage = {
