@@ -58,25 +58,30 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  let busy = false;
   let processed = 0;
-  const stream = await consumer.consume({
+  let stream: Awaited<ReturnType<typeof consumer.consume>> | undefined;
+  // A stop while a chunk is being processed waits for its result and commit; an idle stream is
+  // closed at once. Registered before consuming starts, so an early SIGTERM is not lost.
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing the chunk at hand after ${processed} chunks`);
+    if (!busy) void stream?.close();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  stream = await consumer.consume({
     topics: inputTopics,
     mode: kafka.MessagesStreamModes.COMMITTED,
     fallbackMode: kafka.MessagesStreamFallbackModes.EARLIEST,
     autocommit: false,
   });
-  const stop = (signal: string) => {
-    if (!stopping) {
-      stopping = true;
-      log(`${signal}: finishing the chunk at hand after ${processed} chunks`);
-      void stream.close();
-    }
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  if (stopping) await stream.close();
   log(`consuming ${inputTopics.join(',')} in group ${groupId}, ${processMs} ms per chunk`);
 
   for await (const message of stream) {
+    busy = true;
     let result: ChunkResultMessage;
     let streamId = message.key ?? 'unknown';
     try {
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
     await producer.send({ messages: [{ topic: outputTopic, key: streamId, value: JSON.stringify(result) }] });
     await message.commit();
     processed++;
+    busy = false;
     if (stopping) {
       break;
     }
