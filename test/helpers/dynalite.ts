@@ -31,24 +31,28 @@ export async function startDynalite(): Promise<LocalDynamo> {
     endpoint,
     client,
     async createStatusTable(name?: string) {
-      const tableName = name ?? `status-${process.pid}-${++tableCounter}`;
-      await client.send(new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_PARTITION_KEY, AttributeType: 'S' },
-          { AttributeName: TABLE_SORT_KEY, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
-          { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
-        ],
-      }));
-      return tableName;
+      return createKeyTable(client, name ?? `status-${process.pid}-${++tableCounter}`, TABLE_PARTITION_KEY, TABLE_SORT_KEY);
     },
     async stop() {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Creates a pay-per-request table with a string partition key and a string sort key. */
+export async function createKeyTable(client: DynamoDBClient, tableName: string, partitionKey: string, sortKey: string): Promise<string> {
+  await client.send(new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: partitionKey, AttributeType: 'S' },
+      { AttributeName: sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+  }));
+  return tableName;
 }

@@ -9,32 +9,18 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { RunTaskCommandInput, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
 import { KafkaBatchEvent, KafkaEventRecord } from '../../../src/stream-engine-pipeline/runtime/coordinator-events';
 import { EcsRunTask } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { kafkaClientOptions, loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
-import { LocalDynamo } from '../../helpers/dynalite';
+import { createKeyTable, LocalDynamo } from '../../helpers/dynalite';
 
 let tableCounter = 0;
 
 /** A registry table (pk/sk) in dynalite. */
-export async function createRegistryTable(dynamo: LocalDynamo): Promise<string> {
-  const name = `registry-${process.pid}-${++tableCounter}`;
-  await dynamo.client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: REGISTRY_PARTITION_KEY, AttributeType: 'S' },
-      { AttributeName: REGISTRY_SORT_KEY, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: REGISTRY_PARTITION_KEY, KeyType: 'HASH' },
-      { AttributeName: REGISTRY_SORT_KEY, KeyType: 'RANGE' },
-    ],
-  }));
-  return name;
+export function createRegistryTable(dynamo: LocalDynamo): Promise<string> {
+  return createKeyTable(dynamo.client, `registry-${process.pid}-${++tableCounter}`, REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY);
 }
 
 const options = (bootstrap: string, clientId: string) => kafkaClientOptions({ brokers: [bootstrap], authMode: 'plaintext' }, clientId);

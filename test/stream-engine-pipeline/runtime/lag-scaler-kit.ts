@@ -5,12 +5,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import type { MediaChunkMessage } from '../../../src/stream-engine-pipeline/messages';
 import { loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
+import { createKeyTable } from '../../helpers/dynalite';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -121,20 +122,8 @@ export async function countMessages(admin: Admin, topic: string, partitions: num
 
 // --- registry table in dynalite ---
 
-export async function createRegistryTable(client: DynamoDBClient, name = uniqueName('registry')): Promise<string> {
-  await client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: REGISTRY_PARTITION_KEY, AttributeType: 'S' },
-      { AttributeName: REGISTRY_SORT_KEY, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: REGISTRY_PARTITION_KEY, KeyType: 'HASH' },
-      { AttributeName: REGISTRY_SORT_KEY, KeyType: 'RANGE' },
-    ],
-  }));
-  return name;
+export function createRegistryTable(client: DynamoDBClient, name = uniqueName('registry')): Promise<string> {
+  return createKeyTable(client, name, REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY);
 }
 
 // --- ECS, mocked at its API boundary (there is no local ECS) ---
