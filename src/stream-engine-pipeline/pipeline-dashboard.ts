@@ -68,10 +68,6 @@ export class PipelineDashboard extends Construct {
     }));
   }
 
-  public addStreamEngine(_name: string): void {
-    // Stream engines are counted through the Coordinator's ActiveStreams metric.
-  }
-
   public addCoordinator(fn: lambda.IFunction): void {
     this.errorsWidget.addLeftMetric(fn.metricErrors({ period: PERIOD, label: 'Coordinator errors' }));
     this.alarm('CoordinatorErrorsAlarm', fn.metricErrors({ period: Duration.minutes(5) }), {

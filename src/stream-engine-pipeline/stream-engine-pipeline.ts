@@ -271,7 +271,6 @@ export class StreamEnginePipeline extends Construct {
       resources: passRoles,
       conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     }));
-    this.panel.addStreamEngine(name);
     return engine;
   }
 
