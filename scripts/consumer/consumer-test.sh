@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Consumer test: prove the npm package works with no access to our source or devDependencies.
+#
+#   1. bundle the handlers and compile (unless CONSUMER_SKIP_BUILD=1), `npm pack` into a temp folder
+#      and check what the tarball holds;
+#   2. create a fresh npm project in a temp folder OUTSIDE the repository and install the tarball
+#      with the FLOOR versions of the peer dependencies (from package.json peerDependencies),
+#      typescript and @types/node;
+#   3. compile scripts/consumer/app.ts there with tsc (strict) and run it with node and CDK_OUTDIR
+#      (no CDK CLI): a StatusPage and a StreamEnginePipeline;
+#   4. check the cloud assembly (scripts/consumer/check-assembly.js): resource types, runtimes,
+#      and that every Lambda asset's index.js loads with no node_modules around it.
+#
+# Prints one `PASS ...` / `FAIL ...` line per check and last `consumer: N passed, M failed`;
+# exits non-zero when a check failed. Removes its temp folder. Env: CONSUMER_SKIP_BUILD=1 skips
+# step 1's build (lib/ and assets/ must exist), CONSUMER_KEEP=1 keeps the temp folder.
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+TS_VERSION="${CONSUMER_TYPESCRIPT:-~5.9.0}"   # what a typical CDK app uses today
+START=$SECONDS
+
+# A temp folder outside the repository, with no node_modules above it (else require() could
+# find our devDependencies and the test would prove nothing).
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/consumer-test.XXXXXX")"
+case "$WORK/" in "$ROOT"/*) rm -rf "$WORK"; WORK="$(mktemp -d /tmp/consumer-test.XXXXXX)";; esac
+cleanup() { if [ "${CONSUMER_KEEP:-}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+export TMPDIR="$WORK/tmp"   # the assembly checker's isolated folders, npm's and CDK's temp files
+mkdir -p "$TMPDIR" "$WORK/pack" "$WORK/app"
+
+PASSED=0; FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "PASS $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
+check() { local what="$1"; shift; if "$@" >"$WORK/last.log" 2>&1; then pass "$what"; else fail "$what"; sed 's/^/    /' "$WORK/last.log" | tail -n 20; fi; }
+finish() {
+  echo "consumer: $PASSED passed, $FAILED failed  ($((SECONDS - START)) s)"
+  [ "$FAILED" -eq 0 ]
+  exit $?
+}
+step() { echo "-- $* ($((SECONDS - START)) s)" >&2; }
+
+no_node_modules_above() {
+  local d; d="$(dirname "$WORK")"
+  while :; do
+    [ -e "$d/node_modules" ] && { echo "$d/node_modules exists above $WORK"; return 1; }
+    [ "$d" = / ] && return 0
+    d="$(dirname "$d")"
+  done
+}
+check "temp folder $WORK is outside the repository with no node_modules above it" no_node_modules_above
+
+# ---- 1. build and pack ----------------------------------------------------------------------------
+cd "$ROOT" || exit 1
+if [ "${CONSUMER_SKIP_BUILD:-}" != 1 ]; then
+  step "npx projen bundle && npx projen compile"
+  check "npx projen bundle" npx -y projen bundle
+  check "npx projen compile" npx -y projen compile
+fi
+step "npm pack"
+if ! npm pack --pack-destination "$WORK/pack" --silent >"$WORK/pack.log" 2>&1; then
+  fail "npm pack"; tail -n 20 "$WORK/pack.log"; finish
+fi
+TGZ="$(ls "$WORK"/pack/*.tgz)"
+pass "npm pack ($(basename "$TGZ"), $(du -k "$TGZ" | cut -f1) KiB)"
+
+tar -tzf "$TGZ" | sed 's#^package/##' | sort >"$WORK/files.txt"
+has() { grep -Eq "$1" "$WORK/files.txt"; }
+count() { grep -Ec "$1" "$WORK/files.txt"; }
+for f in package.json README.md LICENSE .jsii lib/index.js lib/index.d.ts; do
+  check "tarball has $f" has "^${f//./\\.}\$"
+done
+check "tarball has lib/**/*.js and *.d.ts ($(count '^lib/.*\.js$') js, $(count '^lib/.*\.d\.ts$') d.ts)" \
+  test "$(count '^lib/.*\.d\.ts$')" -gt 10
+check "tarball has assets/**/index.js ($(count '^assets/.*/index\.js$') bundles)" test "$(count '^assets/.*/index\.js$')" -eq 5
+check "tarball has schemas/*.schema.json ($(count '^schemas/.*\.schema\.json$') schemas)" test "$(count '^schemas/.*\.schema\.json$')" -ge 7
+# What must never ship: sources, tests, examples, CI, and this repository's local folders.
+for d in src test examples .ci bench coverage test-reports projenrc .projen scripts rosetta .cache .tmp node_modules; do
+  if has "^$d/"; then
+    fail "tarball excludes $d/ ($(count "^$d/") files: $(grep -E "^$d/" "$WORK/files.txt" | head -n 3 | tr '\n' ' ')...)"
+  else
+    pass "tarball excludes $d/"
+  fi
+done
+no_sources() { grep -E '(^|/)cdk\.out/|\.ts$|\.tsbuildinfo$' "$WORK/files.txt" | grep -vE '\.d\.ts$'; [ $? -eq 1 ]; }
+check "tarball has no cdk.out, .ts sources (only .d.ts) or .tsbuildinfo" no_sources
+check "package.json declares no runtime dependencies (handlers are bundled)" \
+  node -e "const p=require('$ROOT/package.json'); const d=Object.keys({...p.dependencies,...p.bundledDependencies}); if(d.length){console.log(d.join(' '));process.exit(1)}"
+
+# ---- 2. a fresh app that installs the tarball with the peer floors -----------------------------------
+floor() { node -p "require('$ROOT/package.json').peerDependencies['$1'].replace(/^[\^~>=\s]+/, '')"; }
+CDK_FLOOR="$(floor aws-cdk-lib)"; CONSTRUCTS_FLOOR="$(floor constructs)"
+cd "$WORK/app" || exit 1
+npm init -y >/dev/null
+step "npm install tarball aws-cdk-lib@$CDK_FLOOR constructs@$CONSTRUCTS_FLOOR typescript@$TS_VERSION"
+check "npm install the tarball + aws-cdk-lib@$CDK_FLOOR constructs@$CONSTRUCTS_FLOOR typescript@$TS_VERSION @types/node@^20" \
+  npm install --no-audit --no-fund --loglevel=error "$TGZ" "aws-cdk-lib@$CDK_FLOOR" "constructs@$CONSTRUCTS_FLOOR" \
+  "typescript@$TS_VERSION" "@types/node@^20"
+check "npm ls: peer dependencies satisfied by the floor versions" npm ls --depth=0
+check "installed aws-cdk-lib is the floor $CDK_FLOOR" \
+  test "$(node -p "require('aws-cdk-lib/package.json').version")" = "$CDK_FLOOR"
+check "the package brings no node_modules of its own" test ! -e node_modules/cdk-status-and-streams/node_modules
+
+# ---- 3. compile and synthesize ----------------------------------------------------------------------
+cp "$HERE/app.ts" app.ts
+cat >tsconfig.json <<'EOF'
+{
+  "compilerOptions": {
+    "target": "ES2022", "module": "commonjs", "lib": ["es2022"], "types": ["node"],
+    "strict": true, "noImplicitAny": true, "noUnusedLocals": true, "esModuleInterop": false,
+    "skipLibCheck": true, "outDir": "."
+  },
+  "files": ["app.ts"]
+}
+EOF
+step "tsc"
+check "app.ts compiles against the package's .d.ts (tsc $(node -p "require('typescript/package.json').version" 2>/dev/null), strict)" \
+  ./node_modules/.bin/tsc -p tsconfig.json
+# With skipLibCheck a module missing from the consumer would silently become `any`: check that the
+# public declarations import only relative paths and the peer dependencies.
+check "public .d.ts (closure of lib/index.d.ts) import only relative paths, aws-cdk-lib and constructs" \
+  node "$HERE/check-dts.js" "$WORK/app/node_modules/cdk-status-and-streams"
+step "node app.js (CDK_OUTDIR)"
+check "node app.js synthesizes (CDK_OUTDIR, no CDK CLI)" env CDK_OUTDIR="$WORK/app/cdk.out" node app.js
+
+# ---- 4. the cloud assembly ----------------------------------------------------------------------------
+if [ -f "$WORK/app/cdk.out/manifest.json" ]; then
+  step "check the assembly"
+  node "$HERE/check-assembly.js" "$WORK/app/cdk.out" "$WORK/app/node_modules/cdk-status-and-streams" >"$WORK/assembly.log" 2>&1
+  cat "$WORK/assembly.log"
+  PASSED=$((PASSED + $(grep -c '^PASS ' "$WORK/assembly.log")))
+  FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/assembly.log")))
+  grep -qE '^(PASS|FAIL) ' "$WORK/assembly.log" || fail "assembly checker ran (see output above)"
+else
+  fail "cdk.out/manifest.json exists"
+fi
+finish
