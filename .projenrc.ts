@@ -104,7 +104,9 @@ project.eslint?.allowDevDeps('src/**/runtime/**');
 project.eslint?.allowDevDeps('bench/**');
 project.eslint?.allowDevDeps('examples/**');
 project.eslint?.addLintPattern('bench');
-project.npmignore?.exclude('examples/', 'bench/', 'test-reports/', '.ci/');
+// Once .npmignore exists npm no longer reads .gitignore: exclude every repo-only folder here.
+project.npmignore?.exclude('examples/', 'bench/', 'test-reports/', '.ci/', '.cache/', '.tmp/', 'scripts/', 'rosetta/');
+project.gitignore.exclude('.jsii.tabl.json');
 
 // A fresh clone has no assets/: bundle the handlers before tests run.
 const bundle = project.tasks.tryFind('bundle');
@@ -120,6 +122,21 @@ if (bundle) {
   synthExamples.spawn(bundle);
 }
 synthExamples.exec('ts-node --project test/tsconfig.json examples/synth-all.ts');
+
+// README and @example snippets must compile under jsii-rosetta --strict, as Construct Hub
+// compiles them to show Python and Java; jsii-pacmak then reads the tablet for the docs.
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile README and @example snippets with jsii-rosetta --strict (as Construct Hub does)',
+  exec: 'scripts/docs/check-snippets.sh --no-compile --keep-tablet',
+});
+project.postCompileTask.spawn(rosettaExtract);
+// jsii warnings (reserved words in Python or Java, ...) fail the build.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+project.addTask('test:consumer', {
+  description: 'Pack the library, install it into a fresh app with the peer floors, synth both constructs, check the assembly',
+  exec: 'scripts/consumer/consumer-test.sh',
+});
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ (prints figures; asserts nothing)',

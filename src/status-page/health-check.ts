@@ -103,6 +103,8 @@ const MAX_TIMEOUT_MS = 5 * 60_000;
  * One service the status page probes. Create checks with the static factories.
  *
  * @example
+ * import { HealthCheck } from 'cdk-status-and-streams';
+ *
  * HealthCheck.http('orders-api', { url: 'https://orders.example.com/health', bodyContains: 'ok' });
  * HealthCheck.tcp('postgres', { host: 'db.internal', port: 5432 });
  */

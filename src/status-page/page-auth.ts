@@ -22,9 +22,15 @@ export interface ProxyHeaderAuthOptions {
 
 /** What the construct wires into the renderer for a given PageAuth. */
 export interface PageAuthBinding {
-  /** The header name, lowercase; undefined for a public page. */
+  /**
+   * The header name, lowercase.
+   * @default - none: the page is public (PageAuth.none())
+   */
   readonly headerName?: string;
-  /** The secret to compare against; undefined for a public page. */
+  /**
+   * The secret to compare against.
+   * @default - none: the page is public (PageAuth.none())
+   */
   readonly secret?: secretsmanager.ISecret;
 }
 
@@ -40,6 +46,7 @@ export abstract class PageAuth {
   /**
    * Serve the page only when a header set by your reverse proxy carries a shared secret
    * (compared in constant time), so visitors cannot bypass the proxy. The default.
+   * @param options the header name and the secret
    */
   public static proxyHeader(options: ProxyHeaderAuthOptions = {}): PageAuth {
     const headerName = options.headerName ?? DEFAULT_HEADER_NAME;

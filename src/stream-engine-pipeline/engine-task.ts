@@ -23,7 +23,7 @@ export interface EngineContext {
   readonly cluster: ecs.Cluster;
   readonly binding: KafkaBusBinding;
   readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
+  readonly vpcSubnets: ec2.SubnetSelection;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly rawStreamsTopic: PipelineTopic;
   readonly objectsTopic: PipelineTopic;
@@ -193,7 +193,7 @@ function gpuCapacityProvider(scope: Construct, context: EngineContext, capacity:
   });
   const group = new autoscaling.AutoScalingGroup(scope, 'GpuInstances', {
     vpc: context.vpc,
-    vpcSubnets: context.subnets,
+    vpcSubnets: context.vpcSubnets,
     launchTemplate,
     minCapacity: gpu.minInstances ?? 0,
     maxCapacity: gpu.maxInstances ?? 4,

@@ -86,7 +86,7 @@ export function addControlTopicEventSource(
   }
   if (!binding.clusterArn) {
     // Self-managed brokers: the mapping's network interfaces go in the pipeline's subnets.
-    for (const subnetId of context.vpc.selectSubnets(context.subnets).subnetIds) {
+    for (const subnetId of context.vpc.selectSubnets(context.vpcSubnets).subnetIds) {
       access.push({ type: lambda.SourceAccessConfigurationType.VPC_SUBNET, uri: `subnet:${subnetId}` });
     }
     access.push({ type: lambda.SourceAccessConfigurationType.VPC_SECURITY_GROUP, uri: `security_group:${context.clientSecurityGroup.securityGroupId}` });

@@ -42,7 +42,7 @@ export interface ProvisionedKafkaBusOptions {
    * The broker instance type.
    * @default 'kafka.m7g.large'
    */
-  readonly instanceType?: string;
+  readonly brokerInstanceType?: string;
 
   /**
    * How many brokers: a multiple of the number of subnets (availability zones) used.
@@ -70,7 +70,7 @@ export interface ProvisionedKafkaBusOptions {
 }
 
 /** Options for `KafkaBus.fromBootstrapBrokers()`. */
-export interface ExistingKafkaBusOptions {
+export interface BootstrapBrokersKafkaBusOptions {
   /** Comma-separated `host:port` list of the brokers, e.g. 'b-1.example:9096,b-2.example:9096'. */
   readonly bootstrapBrokers: string;
 
@@ -106,13 +106,22 @@ export interface KafkaBusBinding {
   readonly auth: KafkaClientAuth;
   /** The brokers' TCP port. */
   readonly port: number;
-  /** The MSK cluster ARN, when the brokers are MSK. */
+  /**
+   * The MSK cluster ARN, when the brokers are MSK.
+   * @default - none: the brokers are not MSK
+   */
   readonly clusterArn?: string;
-  /** The SCRAM secret, with `KafkaClientAuth.SCRAM`. */
+  /**
+   * The SCRAM secret, with `KafkaClientAuth.SCRAM`.
+   * @default - none: only with KafkaClientAuth.SCRAM
+   */
   readonly scramSecret?: secretsmanager.ISecret;
   /** True when topics can be `AWS::MSK::Topic` resources (provisioned MSK, Kafka 3.6 or later). */
   readonly supportsTopicResources: boolean;
-  /** The security group that guards the brokers, when known. */
+  /**
+   * The security group that guards the brokers, when known.
+   * @default - unknown: the pipeline adds no ingress rule to the brokers
+   */
   readonly brokerSecurityGroup?: ec2.ISecurityGroup;
 }
 
@@ -121,7 +130,7 @@ export interface KafkaBusContext {
   /** The pipeline's VPC. */
   readonly vpc: ec2.IVpc;
   /** The pipeline's private subnets. */
-  readonly subnets: ec2.SubnetSelection;
+  readonly vpcSubnets: ec2.SubnetSelection;
   /** The security group of every engine task and pipeline Lambda. */
   readonly clientSecurityGroup: ec2.ISecurityGroup;
 }
@@ -137,19 +146,25 @@ const PORTS: Record<KafkaClientAuth, number> = {
  * Choose one with the static factories.
  */
 export abstract class KafkaBus {
-  /** MSK Serverless with IAM access control: no brokers to size, billed per use. The default. */
+  /**
+   * MSK Serverless with IAM access control: no brokers to size, billed per use. The default.
+   * @param options where the cluster's network interfaces go
+   */
   public static serverless(options: ServerlessKafkaBusOptions = {}): KafkaBus {
     return new ServerlessBus(options);
   }
 
-  /** MSK provisioned brokers (IAM access control, TLS in transit, encryption at rest). */
+  /**
+   * MSK provisioned brokers (IAM access control, TLS in transit, encryption at rest).
+   * @param options Kafka version, broker type and count, storage, encryption key
+   */
   public static provisioned(options: ProvisionedKafkaBusOptions = {}): KafkaBus {
     const where = 'KafkaBus.provisioned()';
     if (options.kafkaVersion !== undefined && !/^\d+\.\d+\.(\d+|x)(\.tiered)?$/.test(options.kafkaVersion)) {
       invalidProp(where, 'kafkaVersion', `must be an MSK Kafka version such as '3.6.0' or '3.8.x'; got ${describe(options.kafkaVersion)}`);
     }
-    if (options.instanceType !== undefined && !/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(options.instanceType)) {
-      invalidProp(where, 'instanceType', `must be an MSK broker type such as 'kafka.m7g.large'; got ${describe(options.instanceType)}`);
+    if (options.brokerInstanceType !== undefined && !/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(options.brokerInstanceType)) {
+      invalidProp(where, 'brokerInstanceType', `must be an MSK broker type such as 'kafka.m7g.large'; got ${describe(options.brokerInstanceType)}`);
     }
     requireInteger(where, 'brokerCount', options.brokerCount, 1, 30);
     requireInteger(where, 'volumeSizeGiB', options.volumeSizeGiB, 1, 16384);
@@ -157,7 +172,7 @@ export abstract class KafkaBus {
   }
 
   /** Kafka brokers that already exist (MSK or self-managed). */
-  public static fromBootstrapBrokers(options: ExistingKafkaBusOptions): KafkaBus {
+  public static fromBootstrapBrokers(options: BootstrapBrokersKafkaBusOptions): KafkaBus {
     const where = 'KafkaBus.fromBootstrapBrokers()';
     if (!Token.isUnresolved(options.bootstrapBrokers)) {
       const brokers = options.bootstrapBrokers.split(',').map((b) => b.trim());
@@ -182,7 +197,8 @@ export abstract class KafkaBus {
   }
 
   /**
-   * Creates what the bus needs in the pipeline's VPC and says how to reach it.
+   * Creates what the bus needs in the pipeline's VPC and says how to reach it. Called by the
+   * pipeline; public so that other languages can implement a bus of their own.
    */
   public abstract bind(scope: Construct, context: KafkaBusContext): KafkaBusBinding;
 }
@@ -198,7 +214,7 @@ class ServerlessBus extends KafkaBus {
       clusterName: clusterName(scope),
       clientAuthentication: { sasl: { iam: { enabled: true } } },
       vpcConfigs: [{
-        subnetIds: context.vpc.selectSubnets(this.options.vpcSubnets ?? context.subnets).subnetIds,
+        subnetIds: context.vpc.selectSubnets(this.options.vpcSubnets ?? context.vpcSubnets).subnetIds,
         securityGroups: [securityGroup.securityGroupId],
       }],
     });
@@ -221,7 +237,7 @@ class ProvisionedBus extends KafkaBus {
   public bind(scope: Construct, context: KafkaBusContext): KafkaBusBinding {
     const where = 'KafkaBus.provisioned()';
     const securityGroup = brokerSecurityGroup(scope, context, 'MSK brokers of the stream engine pipeline');
-    const subnetIds = context.vpc.selectSubnets(this.options.vpcSubnets ?? context.subnets).subnetIds;
+    const subnetIds = context.vpc.selectSubnets(this.options.vpcSubnets ?? context.vpcSubnets).subnetIds;
     const brokerCount = this.options.brokerCount ?? subnetIds.length;
     if (!Token.isUnresolved(subnetIds) && brokerCount % subnetIds.length !== 0) {
       invalidProp(where, 'brokerCount', `must be a multiple of the ${subnetIds.length} subnets used; got ${brokerCount}`);
@@ -232,7 +248,7 @@ class ProvisionedBus extends KafkaBus {
       kafkaVersion,
       numberOfBrokerNodes: brokerCount,
       brokerNodeGroupInfo: {
-        instanceType: this.options.instanceType ?? 'kafka.m7g.large',
+        instanceType: this.options.brokerInstanceType ?? 'kafka.m7g.large',
         clientSubnets: subnetIds,
         securityGroups: [securityGroup.securityGroupId],
         storageInfo: { ebsStorageInfo: { volumeSize: this.options.volumeSizeGiB ?? 100 } },
@@ -264,7 +280,7 @@ class ProvisionedBus extends KafkaBus {
 }
 
 class ExistingBus extends KafkaBus {
-  constructor(private readonly options: ExistingKafkaBusOptions) {
+  constructor(private readonly options: BootstrapBrokersKafkaBusOptions) {
     super();
   }
 

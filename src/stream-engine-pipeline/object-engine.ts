@@ -74,7 +74,7 @@ export class ObjectEngine extends Construct {
       // No desiredCount: CloudFormation would reset the lag scaler's count on every deployment.
       minHealthyPercent: 0,
       maxHealthyPercent: 200,
-      vpcSubnets: context.subnets,
+      vpcSubnets: context.vpcSubnets,
       securityGroups: [context.securityGroup],
       circuitBreaker: { rollback: true },
       capacityProviderStrategies: task.capacityProviderStrategy?.map((s) => ({ ...s })),

@@ -94,7 +94,8 @@ export interface StreamEnginePipelineProps {
   readonly lagPollInterval?: Duration;
 
   /**
-   * The ECS cluster for the engines.
+   * The ECS cluster for the engines. A Cluster rather than an ICluster: Fargate Spot and GPU
+   * engines add capacity providers to it.
    * @default - a new cluster with Container Insights
    */
   readonly cluster?: ecs.Cluster;
@@ -178,7 +179,7 @@ export class StreamEnginePipeline extends Construct {
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
-    this.busContext = { vpc: props.vpc, subnets, clientSecurityGroup: securityGroup };
+    this.busContext = { vpc: props.vpc, vpcSubnets: subnets, clientSecurityGroup: securityGroup };
     this.binding = (props.bus ?? KafkaBus.serverless()).bind(new Construct(this, 'Bus'), this.busContext);
     this.bootstrapBrokers = this.binding.bootstrapBrokers;
 
@@ -213,7 +214,7 @@ export class StreamEnginePipeline extends Construct {
       cluster: this.cluster,
       binding: this.binding,
       vpc: props.vpc,
-      subnets,
+      vpcSubnets: subnets,
       securityGroup,
       rawStreamsTopic: this.rawStreamsTopic,
       objectsTopic: this.objectsTopic,
@@ -230,6 +231,7 @@ export class StreamEnginePipeline extends Construct {
   /**
    * Adds a topic of your own, for engines to read or write.
    * @param topicName the topic's name in Kafka
+   * @param options partitions, replication, retention and other topic configs
    */
   public addTopic(topicName: string, options: PipelineTopicOptions = {}): PipelineTopic {
     return this.createTopic(topicName, options, 12);
@@ -336,7 +338,7 @@ export class StreamEnginePipeline extends Construct {
             [env.ENV_ENGINE_REFS]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.engineRefs()) }),
           } : {}),
         },
-        ...(inVpc ? { vpc: this.props.vpc, vpcSubnets: this.busContext.subnets, securityGroups: [this.busContext.clientSecurityGroup] } : {}),
+        ...(inVpc ? { vpc: this.props.vpc, vpcSubnets: this.busContext.vpcSubnets, securityGroups: [this.busContext.clientSecurityGroup] } : {}),
       },
     };
   }
@@ -468,7 +470,7 @@ export class StreamEnginePipeline extends Construct {
     }
     return {
       cluster: this.cluster.clusterArn,
-      subnets: this.props.vpc.selectSubnets(this.busContext.subnets).subnetIds,
+      subnets: this.props.vpc.selectSubnets(this.busContext.vpcSubnets).subnetIds,
       securityGroups: [this.busContext.clientSecurityGroup.securityGroupId],
       taskDefinitions: Object.fromEntries(this.streamEngines.map((e) => [e.engineName, e.taskDefinition.taskDefinitionArn])),
       ...(Object.keys(capacityProviders).length ? { capacityProviders } : {}),

@@ -44,7 +44,7 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['GPU capacity on a CPU instance', () => EngineCapacity.gpu({ instanceType: new ec2.InstanceType('m5.large') }), /EngineCapacity.gpu\(\): instanceType must be a GPU instance type/],
   ['GPU min above max', () => EngineCapacity.gpu({ instanceType: new ec2.InstanceType('g5.xlarge'), minInstances: 3, maxInstances: 1 }), /minInstances must not be above maxInstances \(1\); got 3/],
   ['provisioned Kafka version', () => KafkaBus.provisioned({ kafkaVersion: 'latest' }), /KafkaBus.provisioned\(\): kafkaVersion must be an MSK Kafka version such as '3.6.0'/],
-  ['provisioned broker type', () => KafkaBus.provisioned({ instanceType: 'm5.large' }), /instanceType must be an MSK broker type such as 'kafka.m7g.large'/],
+  ['provisioned broker type', () => KafkaBus.provisioned({ brokerInstanceType: 'm5.large' }), /brokerInstanceType must be an MSK broker type such as 'kafka.m7g.large'/],
   ['brokers not a multiple of subnets', () => pipeline({ bus: KafkaBus.provisioned({ brokerCount: 3 }) }), /brokerCount must be a multiple of the 2 subnets used; got 3/],
   ['broker list without ports', () => KafkaBus.fromBootstrapBrokers({ bootstrapBrokers: 'b-1.kafka,b-2.kafka', auth: KafkaClientAuth.TLS }), /bootstrapBrokers must be a comma-separated list of host:port/],
   ['SCRAM without a secret', () => KafkaBus.fromBootstrapBrokers({ bootstrapBrokers: 'b-1:9096', auth: KafkaClientAuth.SCRAM }), /scramSecret is required with KafkaClientAuth.SCRAM/],
