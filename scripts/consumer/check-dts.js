@@ -17,7 +17,8 @@ while (queue.length) {
   const file = queue.pop();
   if (seen.has(file)) continue;
   seen.add(file);
-  const src = fs.readFileSync(file, 'utf8');
+  // Block comments hold doc examples (`import ... from 'cdk-status-and-streams'`), not imports.
+  const src = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
   for (const m of src.matchAll(IMPORT)) {
     const spec = m[1] ?? m[2];
     if (spec.startsWith('.')) {
