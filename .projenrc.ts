@@ -87,7 +87,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['test-reports/', 'cdk.out/', 'bench/results/', '.tmp/'],
+  gitignore: ['test-reports/', 'cdk.out/', 'bench/results/', '.tmp/', 'examples/java/target/', 'examples/python/.venv/'],
   npmignoreEnabled: true,
 });
 
