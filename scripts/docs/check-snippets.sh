@@ -45,4 +45,6 @@ if [ "$rc" -ne 0 ]; then
   echo "snippets: FAIL ${errors} compile error(s) (jsii-rosetta exit $rc; see above), $((SECONDS - start)) s"
   exit 1
 fi
-echo "snippets: PASS ${translated:-0} snippet(s) compile under jsii-rosetta --strict, $((SECONDS - start)) s"
+# Snippets already in the tablet are not translated again: count what the tablet holds.
+total="$(node -e 'try { const t = require("./.jsii.tabl.json"); console.log(Object.keys(t.snippets || {}).length); } catch { console.log("?"); }')"
+echo "snippets: PASS ${total} snippet(s) in the tablet compile under jsii-rosetta --strict (${translated:-0} translated now), $((SECONDS - start)) s"
