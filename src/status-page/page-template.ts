@@ -30,11 +30,11 @@ export class PageTemplate {
     return new PageTemplate(checked('PageTemplate.fromFile()', `the file ${describe(path)}`, text));
   }
 
-  /** The template text, or undefined for the built-in template. */
-  public readonly text?: string;
+  /** @internal the template text; undefined for the built-in template */
+  public readonly _text?: string;
 
   private constructor(text: string | undefined) {
-    this.text = text;
+    this._text = text;
   }
 }
 

@@ -403,8 +403,8 @@ function writeConfigDirectory(config: StatusPageConfig, template: PageTemplate):
   const target = path.join(dir, path.relative('/opt', path.dirname(env.DEFAULT_CONFIG_PATH)));
   fs.mkdirSync(target, { recursive: true });
   fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_CONFIG_PATH)), JSON.stringify(config));
-  if (template.text !== undefined) {
-    fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_TEMPLATE_PATH)), template.text);
+  if (template._text !== undefined) {
+    fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_TEMPLATE_PATH)), template._text);
   }
   return dir;
 }

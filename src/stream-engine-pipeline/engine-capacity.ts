@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { EngineCapacityKind } from './engine-capacity-kind';
 import { invalidProp, requireInteger } from '../private/validation';
 
 /** Options for `EngineCapacity.gpu()`. */
@@ -23,16 +24,6 @@ export interface GpuCapacityOptions {
    * @default 4
    */
   readonly maxInstances?: number;
-}
-
-/** The kinds of capacity, as the pipeline builds them. */
-export enum EngineCapacityKind {
-  /** AWS Fargate. */
-  FARGATE = 'FARGATE',
-  /** AWS Fargate Spot: up to 70% cheaper, tasks may be interrupted with two minutes' notice. */
-  FARGATE_SPOT = 'FARGATE_SPOT',
-  /** ECS on EC2 GPU instances through an Auto Scaling group capacity provider. */
-  GPU = 'GPU',
 }
 
 const GPU_FAMILIES = /^(g4dn|g4ad|g5|g5g|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e|p5en|g6f|gr6f)\./;
@@ -67,14 +58,14 @@ export class EngineCapacity {
     return new EngineCapacity(EngineCapacityKind.GPU, options);
   }
 
-  /** Which kind of capacity this is. */
-  public readonly kind: EngineCapacityKind;
+  /** @internal which kind of capacity this is */
+  public readonly _kind: EngineCapacityKind;
 
-  /** The GPU options, for `EngineCapacityKind.GPU`. */
-  public readonly gpuOptions?: GpuCapacityOptions;
+  /** @internal the GPU options, for EngineCapacityKind.GPU */
+  public readonly _gpuOptions?: GpuCapacityOptions;
 
   private constructor(kind: EngineCapacityKind, gpuOptions?: GpuCapacityOptions) {
-    this.kind = kind;
-    this.gpuOptions = gpuOptions;
+    this._kind = kind;
+    this._gpuOptions = gpuOptions;
   }
 }

@@ -5,7 +5,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
-import { EngineCapacity, EngineCapacityKind } from './engine-capacity';
+import { EngineCapacity } from './engine-capacity';
+import { EngineCapacityKind } from './engine-capacity-kind';
 import { EngineOptions } from './engine-options';
 import { grantKafkaAccess } from './kafka-access';
 import { KafkaBusBinding } from './kafka-bus';
@@ -95,7 +96,7 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
     }
   }
 
-  const taskDefinition = capacity.kind === EngineCapacityKind.GPU
+  const taskDefinition = capacity._kind === EngineCapacityKind.GPU
     ? new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: ecs.NetworkMode.AWS_VPC })
     : new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
       cpu,
@@ -106,9 +107,9 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
   const container = taskDefinition.addContainer('engine', {
     image: options.image,
     command: options.command,
-    cpu: capacity.kind === EngineCapacityKind.GPU ? cpu : undefined,
-    memoryLimitMiB: capacity.kind === EngineCapacityKind.GPU ? memory : undefined,
-    gpuCount: capacity.gpuOptions ? capacity.gpuOptions.gpuCount ?? 1 : undefined,
+    cpu: capacity._kind === EngineCapacityKind.GPU ? cpu : undefined,
+    memoryLimitMiB: capacity._kind === EngineCapacityKind.GPU ? memory : undefined,
+    gpuCount: capacity._gpuOptions ? capacity._gpuOptions.gpuCount ?? 1 : undefined,
     logging: ecs.LogDrivers.awsLogs({ streamPrefix: spec.name, logGroup }),
     secrets: options.secrets,
     environment: {
@@ -146,7 +147,7 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
 }
 
 function validateSize(where: string, capacity: EngineCapacity, cpu: number, memory: number): void {
-  if (capacity.kind === EngineCapacityKind.GPU) {
+  if (capacity._kind === EngineCapacityKind.GPU) {
     requireInteger(where, 'cpu', cpu, 128, 196_608);
     requireInteger(where, 'memoryLimitMiB', memory, 128, 2_000_000);
     return;
@@ -163,7 +164,7 @@ function validateSize(where: string, capacity: EngineCapacity, cpu: number, memo
 function capacityStrategy(
   scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string,
 ): CapacityProviderStrategyEntry[] | undefined {
-  switch (capacity.kind) {
+  switch (capacity._kind) {
     case EngineCapacityKind.FARGATE:
       return undefined;
     case EngineCapacityKind.FARGATE_SPOT:
@@ -176,7 +177,7 @@ function capacityStrategy(
 
 /** An Auto Scaling group of GPU instances that ECS scales with the engine's tasks. */
 function gpuCapacityProvider(scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string): string {
-  const gpu = capacity.gpuOptions!;
+  const gpu = capacity._gpuOptions!;
   const instanceRole = new iam.Role(scope, 'GpuInstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
   const launchTemplate = new ec2.LaunchTemplate(scope, 'GpuLaunchTemplate', {
     instanceType: gpu.instanceType,
