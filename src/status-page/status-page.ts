@@ -20,6 +20,7 @@ import { PageTemplate } from './page-template';
 import { RendererFunction } from './renderer-function';
 import { grantLogGroupWrite, grantVpcNetworkInterfaces, logGroupWithRetention, lambdaRole } from '../private/lambda-basics';
 import { acknowledge } from '../private/nag';
+import { secureTable } from '../private/secure-table';
 import { describe, invalidProp, requireDuration, requireInteger, requireNonEmptyString } from '../private/validation';
 import * as env from './runtime/environment';
 import { StatusPageConfig } from './runtime/model';
@@ -289,15 +290,7 @@ export class StatusPage extends Construct {
   }
 
   private createTable(removalPolicy: RemovalPolicy): dynamodb.ITable {
-    return new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_SORT_KEY, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
-      removalPolicy,
-    });
+    return secureTable(this, 'Table', { partitionKey: TABLE_PARTITION_KEY, sortKey: TABLE_SORT_KEY, ttlAttribute: TABLE_TTL_ATTRIBUTE }, removalPolicy);
   }
 
   private createApi(renderer: lambda.IFunction, retention: logs.RetentionDays, props: StatusPageProps, where: string): apigateway.RestApi {

@@ -26,6 +26,7 @@ import { StreamEngine, StreamEngineOptions } from './stream-engine';
 import { TopicProvisionerFunction } from './topic-provisioner-function';
 import { grantLogGroupWrite, grantVpcNetworkInterfaces, lambdaRole, logGroupWithRetention } from '../private/lambda-basics';
 import { acknowledge } from '../private/nag';
+import { secureTable } from '../private/secure-table';
 import { describe, invalidProp, requireDuration, requireInteger } from '../private/validation';
 
 /** Props for `StreamEnginePipeline`. */
@@ -187,15 +188,9 @@ export class StreamEnginePipeline extends Construct {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
-    this.registryTable = new dynamodb.Table(this, 'Registry', {
-      partitionKey: { name: REGISTRY_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: REGISTRY_SORT_KEY, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: REGISTRY_TTL_ATTRIBUTE,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.registryTable = secureTable(this, 'Registry', {
+      partitionKey: REGISTRY_PARTITION_KEY, sortKey: REGISTRY_SORT_KEY, ttlAttribute: REGISTRY_TTL_ATTRIBUTE,
+    }, props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     if (!this.binding.supportsTopicResources) {
       const provisioner = this.createTopicProvisioner();
