@@ -5,7 +5,9 @@
  *   destroys the request when it fires.
  * - No redirects are followed: a 3xx that is not expected is down, naming where it points.
  * - `bodyContains` reads at most 1 MiB of body, scanning chunk by chunk (memory stays bounded),
- *   and stops as soon as the text is found.
+ *   and stops as soon as the text is found. A gzip, deflate or br `Content-Encoding` (a server may
+ *   compress when the request has no Accept-Encoding) is decoded as a stream and the 1 MiB limit
+ *   counts DECODED bytes, so a compression bomb is never inflated past it.
  * - Slower than `degradedAfterMs` => degraded; an HTTPS certificate expiring within
  *   `certExpiryWarningDays` => degraded ("certificate expires in N days").
  * - TLS failures (untrusted, expired, wrong host) => down with a readable message;
@@ -15,8 +17,10 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import * as tls from 'node:tls';
+import * as zlib from 'node:zlib';
 import { HttpCheckConfig, ProbeResult } from './model';
 import { describeNetworkError, elapsedSince } from './probe-errors';
 
@@ -98,8 +102,9 @@ export function probeHttp(check: HttpCheckConfig, options: HttpProbeOptions = {}
   });
 }
 
-/** Reads the body until `needle` is found, the body ends, or MAX_BODY_BYTES were read. */
+/** Reads the (decoded) body until `needle` is found, the body ends, or MAX_BODY_BYTES were read. */
 function scanBody(res: http.IncomingMessage, needle: string, done: (found: boolean) => void): void {
+  const body = decodedBody(res);
   const decoder = new StringDecoder('utf8');
   const keep = Math.max(0, needle.length - 1);
   let carry = '';
@@ -108,10 +113,12 @@ function scanBody(res: http.IncomingMessage, needle: string, done: (found: boole
   const end = (found: boolean) => {
     if (finished) return;
     finished = true;
-    res.removeAllListeners('data');
+    body.removeAllListeners('data');
+    // The decompressor stops inflating once destroyed; the caller destroys the request itself.
+    if (body !== res) body.destroy();
     done(found);
   };
-  res.on('data', (chunk: Buffer) => {
+  body.on('data', (chunk: Buffer) => {
     if (finished) return;
     const room = MAX_BODY_BYTES - read;
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
@@ -122,8 +129,20 @@ function scanBody(res: http.IncomingMessage, needle: string, done: (found: boole
     if (read >= MAX_BODY_BYTES) return end(false);
     return undefined;
   });
-  res.once('end', () => end((carry + decoder.end()).includes(needle)));
-  res.once('error', () => end(false));
+  body.once('end', () => end((carry + decoder.end()).includes(needle)));
+  body.once('error', () => end(false));
+  if (body !== res) res.once('error', () => end(false));
+}
+
+/** The response body as sent, or decoded when it has a gzip, deflate or br Content-Encoding. */
+function decodedBody(res: http.IncomingMessage): Readable {
+  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  let decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress;
+  if (encoding === 'gzip' || encoding === 'x-gzip') decoder = zlib.createGunzip();
+  else if (encoding === 'deflate') decoder = zlib.createInflate();
+  else if (encoding === 'br') decoder = zlib.createBrotliDecompress();
+  else return res;
+  return res.pipe(decoder);
 }
 
 function certificateExpiry(socket: unknown): string | undefined {
