@@ -12,7 +12,9 @@ import { grantKafkaAccess } from './kafka-access';
 import { KafkaBusBinding } from './kafka-bus';
 import { PipelineTopic } from './pipeline-topic';
 import { fargateMemoryFor, FARGATE_CPU_SIZES } from '../private/fargate-sizes';
+import { LOG_GROUP_KMS_REASON } from '../private/lambda-basics';
 import { acknowledge } from '../private/nag';
+import { skipCheckov } from '../private/scanner-skips';
 import { describe, invalidProp, requireInteger } from '../private/validation';
 import * as env from './runtime/environment';
 
@@ -104,6 +106,7 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: context.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  skipCheckov(logGroup, 'CKV_AWS_158', LOG_GROUP_KMS_REASON);
   const container = taskDefinition.addContainer('engine', {
     image: options.image,
     command: options.command,

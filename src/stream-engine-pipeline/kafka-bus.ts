@@ -7,7 +7,9 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { LOG_GROUP_KMS_REASON } from '../private/lambda-basics';
 import { acknowledge } from '../private/nag';
+import { skipCfnLint, skipCheckov } from '../private/scanner-skips';
 import { describe, invalidProp, requireInteger } from '../private/validation';
 
 /** How clients authenticate to brokers that the pipeline did not create. */
@@ -243,6 +245,8 @@ class ProvisionedBus extends KafkaBus {
       invalidProp(where, 'brokerCount', `must be a multiple of the ${subnetIds.length} subnets used; got ${brokerCount}`);
     }
     const kafkaVersion = this.options.kafkaVersion ?? '3.8.x';
+    const brokerLogs = new logs.LogGroup(scope, 'BrokerLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    skipCheckov(brokerLogs, 'CKV_AWS_158', LOG_GROUP_KMS_REASON);
     const cluster = new msk.CfnCluster(scope, 'Cluster', {
       clusterName: clusterName(scope),
       kafkaVersion,
@@ -263,7 +267,7 @@ class ProvisionedBus extends KafkaBus {
         brokerLogs: {
           cloudWatchLogs: {
             enabled: true,
-            logGroup: new logs.LogGroup(scope, 'BrokerLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }).logGroupName,
+            logGroup: brokerLogs.logGroupName,
           },
         },
       },
@@ -346,6 +350,11 @@ function acknowledgeLookupProvider(scope: Construct): void {
       { id: 'AwsSolutions-IAM4', reason: 'CDK\'s AwsCustomResource provider Lambda uses AWSLambdaBasicExecutionRole for its own logs only; its API permission is scoped to kafka:GetBootstrapBrokers on this cluster.' },
       { id: 'AwsSolutions-L1', reason: 'The AwsCustomResource provider Lambda and its runtime are managed by aws-cdk-lib, not by this library; it runs only during deployments.' },
     ]);
+    const cdkOwned = 'CDK\'s AwsCustomResource provider Lambda is created and configured by aws-cdk-lib, not by this library; it runs only during deployments,';
+    skipCfnLint(provider, 'W3005', `${cdkOwned} and aws-cdk-lib makes it depend on its role, which it also references.`);
+    skipCheckov(provider, 'CKV_AWS_116', `${cdkOwned} invoked synchronously by CloudFormation: failures fail the deployment, nothing to dead-letter.`);
+    skipCheckov(provider, 'CKV_AWS_115', `${cdkOwned} one custom resource event at a time; reserved concurrency could fail deployment in small accounts.`);
+    skipCheckov(provider, 'CKV_AWS_117', `${cdkOwned} and only calls kafka:GetBootstrapBrokers through the public MSK API endpoint.`);
   }
 }
 

@@ -1,6 +1,7 @@
 // A complete CDK app with a StatusPage. Copy it into your project and replace the import with
 // `import { HealthCheck, PageAuth, StatusPage } from 'cdk-status-and-streams';`.
 import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HealthCheck, PageAuth, StatusPage } from '../../../src';
@@ -9,7 +10,9 @@ class StatusPageStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    const alerts = new sns.Topic(this, 'StatusAlerts', { enforceSSL: true });
+    // Alerts are encrypted with a key of your own (alarms and other services can be granted it).
+    const alertsKey = new kms.Key(this, 'StatusAlertsKey', { enableKeyRotation: true, description: 'Status page alerts topic' });
+    const alerts = new sns.Topic(this, 'StatusAlerts', { enforceSSL: true, masterKey: alertsKey });
 
     const page = new StatusPage(this, 'Status', {
       title: 'Acme platform status',
