@@ -9,6 +9,12 @@
  * once: a chunk is never committed before its result is written). SIGTERM (what ECS sends when
  * it scales in) finishes the chunk at hand, leaves the group and exits 0.
  *
+ * A poison message (not JSON, or breaking the message contract) never stops the engine: it gets
+ * a chunk-result with status "error" (so readers of the results see the failure) AND, when
+ * ENGINE_DEAD_LETTER_TOPIC is set, is copied to the dead-letter topic with its original key and
+ * bytes and these headers: dead-letter.error, dead-letter.engine, dead-letter.source-topic,
+ * dead-letter.source-partition, dead-letter.source-offset. Then the engine commits it and goes on.
+ *
  * Run it locally:
  *   ENGINE_NAME=demo ENGINE_INPUT_TOPICS=objects ENGINE_OUTPUT_TOPIC=results \
  *   ENGINE_CONSUMER_GROUP=demo-engine KAFKA_BOOTSTRAP_BROKERS=127.0.0.1:19092 KAFKA_AUTH_MODE=plaintext \
@@ -17,9 +23,10 @@
 import { createHash } from 'node:crypto';
 import type { ChunkResultMessage, MediaChunkMessage } from '../../../src/stream-engine-pipeline/messages';
 import {
-  ENV_CONSUMER_GROUP, ENV_ENGINE_NAME, ENV_INPUT_TOPICS, ENV_OUTPUT_TOPIC,
+  ENV_CONSUMER_GROUP, ENV_DEAD_LETTER_TOPIC, ENV_ENGINE_NAME, ENV_INPUT_TOPICS, ENV_OUTPUT_TOPIC,
 } from '../../../src/stream-engine-pipeline/runtime/environment';
 import { kafkaClientOptions, kafkaSettingsFromEnv, loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
+import { parseMessage } from '../../../src/stream-engine-pipeline/runtime/message-validation';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -41,17 +48,23 @@ async function main(): Promise<void> {
   const inputTopics = required(ENV_INPUT_TOPICS).split(',').map((t) => t.trim()).filter(Boolean);
   const outputTopic = required(ENV_OUTPUT_TOPIC);
   const groupId = required(ENV_CONSUMER_GROUP);
+  const deadLetterTopic = process.env[ENV_DEAD_LETTER_TOPIC] || undefined;
   const processMs = Number(process.env.PROCESS_MS ?? 50);
   const log = (line: string) => console.log(`[${engine} ${process.pid}] ${line}`);
 
   const kafka = loadKafka();
   const base = await kafkaClientOptions(kafkaSettingsFromEnv(process.env), `${engine}-${process.pid}`);
-  // Idempotent: a retried send never writes a result twice.
-  const producer = new kafka.Producer({ ...base, serializers: kafka.stringSerializers, idempotent: true });
+  // Idempotent: a retried send never writes a result twice. Values are text (results) or the
+  // original bytes (dead letters); the input's values stay bytes so a dead letter keeps them exactly.
+  const producer = new kafka.Producer({
+    ...base,
+    serializers: { ...kafka.stringSerializers, value: (v?: string | Buffer) => (typeof v === 'string' ? Buffer.from(v, 'utf-8') : v) },
+    idempotent: true,
+  });
   const consumer = new kafka.Consumer({
     ...base,
     groupId,
-    deserializers: kafka.stringDeserializers,
+    deserializers: { ...kafka.stringDeserializers, value: (v?: Buffer) => v ?? Buffer.alloc(0) },
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     maxWaitTime: 500,
@@ -83,10 +96,15 @@ async function main(): Promise<void> {
   for await (const message of stream) {
     busy = true;
     let result: ChunkResultMessage;
-    let streamId = message.key ?? 'unknown';
+    let streamId = message.key || 'unknown';
+    let deadLetter: { error: string } | undefined;
     try {
-      const chunk = JSON.parse(message.value) as MediaChunkMessage;
-      streamId = chunk.streamId;
+      const parsed = parseMessage(message.value);
+      if (!parsed.ok) {
+        throw new Error(parsed.error);
+      }
+      const chunk = parsed.message as MediaChunkMessage;
+      streamId = chunk.streamId ?? streamId;
       if (chunk.type !== 'media-chunk') {
         result = {
           type: 'chunk-result',
@@ -111,6 +129,7 @@ async function main(): Promise<void> {
         };
       }
     } catch (error) {
+      deadLetter = { error: (error as Error).message };
       result = {
         type: 'chunk-result',
         version: 1,
@@ -122,7 +141,29 @@ async function main(): Promise<void> {
         error: { code: 'BAD_MESSAGE', message: (error as Error).message },
       };
     }
-    await producer.send({ messages: [{ topic: outputTopic, key: streamId, value: JSON.stringify(result) }] });
+    const out: Array<{ topic: string; key: string; value: string | Buffer; headers?: Record<string, string> }> = [
+      { topic: outputTopic, key: streamId, value: JSON.stringify(result) },
+    ];
+    if (deadLetter) {
+      log(`poison message at ${message.topic}/${message.partition}@${message.offset}: ${deadLetter.error}`
+        + (deadLetterTopic ? `; copied to ${deadLetterTopic}` : `; no ${ENV_DEAD_LETTER_TOPIC}, not kept`));
+      if (deadLetterTopic) {
+        out.push({
+          topic: deadLetterTopic,
+          key: message.key,
+          value: message.value,
+          headers: {
+            'dead-letter.error': deadLetter.error,
+            'dead-letter.engine': engine,
+            'dead-letter.source-topic': message.topic,
+            'dead-letter.source-partition': String(message.partition),
+            'dead-letter.source-offset': String(message.offset),
+          },
+        });
+      }
+    }
+    // the result and the dead letter are written before the offset is committed (at least once)
+    await producer.send({ messages: out });
     await message.commit();
     processed++;
     busy = false;
