@@ -3,6 +3,7 @@ import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'impo
 import { commitAll, engineConfig, outcome, ScalerHarness, SeparateBroker, waitFor } from './kafka-faults-kit';
 import type { ChunkResultMessage, MediaChunkMessage } from '../../src/stream-engine-pipeline/messages';
 import { loadKafka } from '../../src/stream-engine-pipeline/runtime/kafka-connection';
+import { readTopicMessageCount } from '../../src/stream-engine-pipeline/runtime/lag-reader';
 import { startDynalite, LocalDynamo } from '../helpers/dynalite';
 import { ensureKafka, runKafkaCli } from '../helpers/kafka-broker';
 import { bundleExampleEngine, createRegistryTable, createTopic, newAdmin, produceKeyed, uniqueName } from './runtime/lag-scaler-kit';
@@ -336,6 +337,8 @@ describe('poison messages in the example object engine', () => {
       });
       expect(record.headers.get('dead-letter.error')).toMatch(error);
     }
+    // what the lag scaler reports as DeadLetterMessages
+    expect(await readTopicMessageCount(admin, deadLetter)).toBe(2);
     expect({ exitCode, log: exitCode !== 0 ? output : '' }).toEqual({ exitCode: 0, log: '' });
   }, 120_000);
 });
