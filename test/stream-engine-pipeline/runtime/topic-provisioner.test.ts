@@ -79,9 +79,19 @@ async function run(e: CfnCustomResourceEvent) {
   return response;
 }
 
+/**
+ * The topic's partition count, or undefined when it does not exist. A topic created a moment ago
+ * may not be listed yet while the broker is busy (other test files share it): look again for up
+ * to 3 s before answering "missing".
+ */
 async function partitionsOf(topic: string): Promise<number | undefined> {
-  if (!(await inspector.listTopics()).includes(topic)) return undefined;
-  return (await inspector.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount;
+  for (let attempt = 0; attempt < 15; attempt++) {
+    if ((await inspector.listTopics()).includes(topic)) {
+      return (await inspector.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
 }
 
 async function configOf(topic: string, key: string): Promise<string | undefined> {
