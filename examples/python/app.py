@@ -12,6 +12,7 @@ No AWS account is needed to synthesize: the stacks are environment-agnostic.
 from aws_cdk import App, CfnOutput, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -31,7 +32,9 @@ class StatusPageStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
 
-        alerts = sns.Topic(self, "StatusAlerts", enforce_ssl=True)
+        # Alerts are encrypted with a key of your own (alarms and other services can be granted it).
+        alerts_key = kms.Key(self, "StatusAlertsKey", enable_key_rotation=True, description="Status page alerts topic")
+        alerts = sns.Topic(self, "StatusAlerts", enforce_ssl=True, master_key=alerts_key)
 
         page = StatusPage(
             self,

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HealthCheck, PageAuth, StatusPage } from '../../../src';
 
-class StatusPageStack extends Stack {
+export class StatusPageStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
@@ -38,6 +38,10 @@ class StatusPageStack extends Stack {
   }
 }
 
-const app = new App();
-new StatusPageStack(app, 'StatusPageExample');
-app.synth();
+// Run as a program (npm run synth:examples), this synthesizes the app; imported (tests), it only
+// exports the stack.
+if (require.main === module) {
+  const app = new App();
+  new StatusPageStack(app, 'StatusPageExample');
+  app.synth();
+}

@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { EngineCapacity, KafkaBus, StreamEnginePipeline } from '../../../src';
 
-class MediaPipelineStack extends Stack {
+export class MediaPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
@@ -44,6 +44,10 @@ class MediaPipelineStack extends Stack {
   }
 }
 
-const app = new App();
-new MediaPipelineStack(app, 'StreamEnginePipelineExample');
-app.synth();
+// Run as a program (npm run synth:examples), this synthesizes the app; imported (tests), it only
+// exports the stack.
+if (require.main === module) {
+  const app = new App();
+  new MediaPipelineStack(app, 'StreamEnginePipelineExample');
+  app.synth();
+}

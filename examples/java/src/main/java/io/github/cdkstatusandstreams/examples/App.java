@@ -20,6 +20,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
@@ -35,7 +36,9 @@ public final class App {
         StatusPageStack(final Construct scope, final String id, final StackProps props) {
             super(scope, id, props);
 
-            Topic alerts = Topic.Builder.create(this, "StatusAlerts").enforceSsl(true).build();
+            // Alerts are encrypted with a key of your own (alarms and other services can be granted it).
+            Key alertsKey = Key.Builder.create(this, "StatusAlertsKey").enableKeyRotation(true).description("Status page alerts topic").build();
+            Topic alerts = Topic.Builder.create(this, "StatusAlerts").enforceSsl(true).masterKey(alertsKey).build();
 
             StatusPage page = StatusPage.Builder.create(this, "Status")
                     .title("Acme platform status")
