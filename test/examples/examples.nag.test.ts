@@ -1,21 +1,14 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { App, Stack } from 'aws-cdk-lib';
+import { NagSuppressions } from 'cdk-nag';
 import { StatusPageStack } from '../../examples/typescript/status-page/app';
 import { MediaPipelineStack } from '../../examples/typescript/stream-engine-pipeline/app';
+import { unacknowledgedNagFindings } from '../helpers/nag';
 
 // cdk-nag's AwsSolutions pack over the example apps exactly as users copy them (the same stack
 // classes `npm run synth:examples` synthesizes): no finding without an acknowledgment.
 function findings(make: (app: App) => Stack): string[] {
   const app = new App();
-  const stack = make(app);
-  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
-  app.synth();
-  const annotations = Annotations.fromStack(stack);
-  return [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ].map((m) => `${m.id}: ${String(m.entry.data).slice(0, 160)}`);
+  return unacknowledgedNagFindings(app, make(app));
 }
 
 test('the StatusPage example passes cdk-nag AwsSolutions', () => {

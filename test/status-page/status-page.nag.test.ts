@@ -1,9 +1,8 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { HealthCheck, PageAuth, StatusPage, StatusPageProps } from '../../src';
+import { unacknowledgedNagFindings } from '../helpers/nag';
 
 // cdk-nag v2 (Aspects + metadata acknowledgments); see README "Security".
 function nagged(extra: (stack: Stack) => Partial<StatusPageProps> = () => ({})) {
@@ -16,37 +15,27 @@ function nagged(extra: (stack: Stack) => Partial<StatusPageProps> = () => ({})) 
     ],
     ...extra(stack),
   });
-  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
-  app.synth();
-  return stack;
-}
-
-function findings(stack: Stack): string[] {
-  const annotations = Annotations.fromStack(stack);
-  return [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ].map((m) => `${m.id}: ${String(m.entry.data).split(':')[0]}`);
+  return { stack, findings: unacknowledgedNagFindings(app, stack) };
 }
 
 describe('cdk-nag AwsSolutions on StatusPage', () => {
   test('default page (proxy header, generated secret): no unacknowledged finding', () => {
-    expect(findings(nagged())).toEqual([]);
+    expect(nagged().findings).toEqual([]);
   });
 
   test('checker in a VPC with a notification topic: no unacknowledged finding', () => {
-    expect(findings(nagged((stack) => ({
+    expect(nagged((stack) => ({
       vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { all: {} } }),
       notificationTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }),
-    })))).toEqual([]);
+    })).findings).toEqual([]);
   });
 
   test('public page: no unacknowledged finding', () => {
-    expect(findings(nagged(() => ({ auth: PageAuth.none() })))).toEqual([]);
+    expect(nagged(() => ({ auth: PageAuth.none() })).findings).toEqual([]);
   });
 
   test('every acknowledgment carries a reason a reviewer can check', () => {
-    const stack = nagged();
+    const { stack } = nagged();
     const template = JSON.parse(JSON.stringify(stack.resolve((stack as any)._toCloudFormation())));
     const reasons = Object.values(template.Resources as Record<string, any>)
       .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);

@@ -1,10 +1,9 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
+import { unacknowledgedNagFindings } from '../helpers/nag';
 
 // cdk-nag v2 (Aspects + metadata acknowledgments); see README "Security".
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
@@ -24,13 +23,7 @@ function nagged(bus: (stack: Stack, vpc: ec2.Vpc) => Partial<StreamEnginePipelin
       capacity: EngineCapacity.gpu({ instanceType: new ec2.InstanceType('g5.xlarge') }),
     });
   }
-  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
-  app.synth();
-  const annotations = Annotations.fromStack(stack);
-  return [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ].map((m) => `${m.id}: ${String(m.entry.data).slice(0, 200)}`);
+  return unacknowledgedNagFindings(app, stack);
 }
 
 describe('cdk-nag AwsSolutions on StreamEnginePipeline', () => {

@@ -5,10 +5,9 @@
  * is served as-is from 127.0.0.1 and opened in headless Chromium (same launch options as
  * page.browser.test.ts); header checks inspect the handler's own response.
  */
-import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { check, config, event, NOW, snapshot } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { SECURITY_HEADERS } from '../../../src/status-page/runtime/http-responses';
@@ -16,10 +15,10 @@ import { PageSnapshot } from '../../../src/status-page/runtime/model';
 import { createRenderer, Renderer } from '../../../src/status-page/runtime/page-renderer';
 import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../../../src/status-page/runtime/proxy-event';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
+import { launchChromium } from '../../helpers/chromium';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 const HEADER = 'x-status-page-auth';
 const SECRET = 'hostile-test-secret-0123456789';
 
@@ -70,9 +69,6 @@ function renderer(template: string, secret = SECRET): Renderer {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install the Debian package \`chromium\` (apt-get install -y chromium). This test does not skip.`);
-  }
   defaultRender = renderer(DEFAULT_TEMPLATE);
   customRender = renderer(CUSTOM_TEMPLATE);
   server = createServer((req, res) => {
@@ -97,10 +93,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

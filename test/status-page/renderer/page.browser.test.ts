@@ -4,18 +4,18 @@
  * body) from a local HTTP server on 127.0.0.1, opened in headless Chromium (Debian package
  * `chromium`, driven by playwright-core). Screenshots go to test-reports/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { check, config, days, HOSTILE, NOW } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { CheckStatus, PageSnapshot } from '../../../src/status-page/runtime/model';
 import { createRenderer } from '../../../src/status-page/runtime/page-renderer';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
+import { launchChromium } from '../../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REPORTS = resolve(__dirname, '../../../test-reports');
 const HEADER = 'x-status-page-auth';
 const SECRET = 'browser-test-secret';
@@ -78,9 +78,6 @@ let base: string;
 let currentSnapshot: PageSnapshot = pageSnapshot(false);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install the Debian package \`chromium\` (apt-get install -y chromium). This test does not skip.`);
-  }
   mkdirSync(REPORTS, { recursive: true });
   const render = createRenderer({
     config: config({ intervalSeconds: 60 }),
@@ -110,10 +107,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
