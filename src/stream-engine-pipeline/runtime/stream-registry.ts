@@ -161,10 +161,7 @@ export class StreamRegistry {
       await this.ddb.send(new PutItemCommand({
         TableName: this.table,
         Item: {
-          [PK]: streamPk(streamId),
-          [SK]: engineSk(engine),
-          streamId: S(streamId),
-          engine: S(engine),
+          ...engineRecordKeys(streamId, engine),
           status: S('rejected'),
           released: { BOOL: true },
           reason: S(reason),
@@ -185,10 +182,7 @@ export class StreamRegistry {
       await this.ddb.send(new PutItemCommand({
         TableName: this.table,
         Item: {
-          [PK]: streamPk(streamId),
-          [SK]: engineSk(engine),
-          streamId: S(streamId),
-          engine: S(engine),
+          ...engineRecordKeys(streamId, engine),
           status: S('launching'),
           owner: S(owner),
           claimedAt: S(this.iso()),
@@ -345,4 +339,9 @@ export class StreamRegistry {
     }));
     return Number(Item?.active?.N ?? 0);
   }
+}
+
+/** The key and identity attributes of a stream x engine record. */
+function engineRecordKeys(streamId: string, engine: string): Record<string, AttributeValue> {
+  return { [PK]: streamPk(streamId), [SK]: engineSk(engine), streamId: S(streamId), engine: S(engine) };
 }

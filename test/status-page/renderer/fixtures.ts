@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { CheckStatus, CheckView, DayBar, PageSnapshot, StatusPageConfig } from '../../../src/status-page/runtime/model';
 import { ApiGatewayProxyEvent } from '../../../src/status-page/runtime/proxy-event';
 
@@ -92,4 +93,16 @@ export function event(
     requestContext: { requestId: 'test-request', stage: 'prod' },
     ...extra,
   };
+}
+
+/** The proxy event's header maps for a request to a local server, as API Gateway builds them. */
+export function proxyHeadersOf(req: IncomingMessage): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const [k, v] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    headers[k] = v;
+    (multiValueHeaders[k] ??= []).push(v);
+  }
+  return { headers, multiValueHeaders };
 }

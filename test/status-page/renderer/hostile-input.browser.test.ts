@@ -8,7 +8,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
-import { check, config, event, NOW, snapshot } from './fixtures';
+import { check, config, event, NOW, proxyHeadersOf, snapshot } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { SECURITY_HEADERS } from '../../../src/status-page/runtime/http-responses';
 import { PageSnapshot } from '../../../src/status-page/runtime/model';
@@ -73,13 +73,7 @@ beforeAll(async () => {
   customRender = renderer(CUSTOM_TEMPLATE);
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const [k, v] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
-      headers[k] = v;
-      (multiValueHeaders[k] ??= []).push(v);
-    }
+    const { headers, multiValueHeaders } = proxyHeadersOf(req);
     const custom = url.pathname.startsWith('/custom');
     const path = custom ? url.pathname.slice('/custom'.length) || '/' : url.pathname;
     // The query string stays on the path, as an attacker would send it.

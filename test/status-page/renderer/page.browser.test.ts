@@ -9,7 +9,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { check, config, days, HOSTILE, NOW } from './fixtures';
+import { check, config, days, HOSTILE, NOW, proxyHeadersOf } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { CheckStatus, PageSnapshot } from '../../../src/status-page/runtime/model';
 import { createRenderer } from '../../../src/status-page/runtime/page-renderer';
@@ -91,13 +91,7 @@ beforeAll(async () => {
   // The handler's result, served as-is: status, every header (CSP included), body.
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const [k, v] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
-      headers[k] = v;
-      (multiValueHeaders[k] ??= []).push(v);
-    }
+    const { headers, multiValueHeaders } = proxyHeadersOf(req);
     render({ httpMethod: req.method ?? 'GET', path: url.pathname, resource: url.pathname === '/' ? '/' : '/{proxy+}', headers, multiValueHeaders })
       .then((out) => {
         res.writeHead(out.statusCode, out.headers);
