@@ -69,6 +69,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'playwright-core@^1.50.0',
     'cdk-nag@^2.36.0',
     'selfsigned@^2.4.1',
+    // One log shape and EMF metrics for every handler (src/shared/runtime/).
+    '@aws-lambda-powertools/logger@^2.36.0',
+    '@aws-lambda-powertools/metrics@^2.36.0',
+    // DynamoDB items as plain objects (DocumentClient) in every store.
+    '@aws-sdk/lib-dynamodb@^3.700.0',
+    // Message validation compiled from the shipped JSON Schemas.
+    'ajv@^8.17.1',
+    // Headless Chromium for the page tests from npm (its own binary): no system browser needed.
+    '@sparticuz/chromium@^153.0.0',
+    // Property-based tests of state machines (store, coordinator).
+    'fast-check@^4.3.0',
+    // The cdk CLI: the examples test runs `cdk synth` in copies of the example folders.
+    'aws-cdk@^2.1000.0',
   ],
 
   jestOptions: {
@@ -76,8 +89,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       testTimeout: 60_000,
-      // One local Kafka broker (scripts/kafka/broker.sh) for the whole run.
-      globalSetup: '<rootDir>/test/helpers/kafka-global-setup.ts',
+      // One local Kafka broker (scripts/kafka/broker.sh) and Chromium unpacked once for the whole run.
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/kafka-global-teardown.ts',
       transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
       transform: {

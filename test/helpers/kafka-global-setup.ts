@@ -5,7 +5,7 @@ import { ensureKafkaBroker } from './kafka-broker';
  * to the test workers as KAFKA_BOOTSTRAP. A broker that is already running (named by
  * KAFKA_BOOTSTRAP, or left by `npx jest <file>`) is used as it is, and the teardown leaves it.
  *
- * Wire it with:  globalSetup: '<rootDir>/test/helpers/kafka-global-setup.ts',
+ * Wired through global-setup.ts:  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
  *                globalTeardown: '<rootDir>/test/helpers/kafka-global-teardown.ts'
  */
 export default async function kafkaGlobalSetup(): Promise<void> {

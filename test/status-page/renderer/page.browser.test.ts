@@ -1,8 +1,8 @@
 // page.evaluate takes string expressions here: the test tsconfig has no DOM lib.
 /**
  * What a person sees: the handler's output served as-is (status, headers including the CSP,
- * body) from a local HTTP server on 127.0.0.1, opened in headless Chromium (Debian package
- * `chromium`, driven by playwright-core). Screenshots go to test-reports/.
+ * body) from a local HTTP server on 127.0.0.1, opened in headless Chromium (from the npm
+ * package @sparticuz/chromium, driven by playwright-core). Screenshots go to test-reports/.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
