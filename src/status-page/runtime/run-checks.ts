@@ -9,7 +9,7 @@
 // The AWS SDK is bundled into the handler asset by esbuild: a devDependency on purpose.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { runBounded } from './bounded-pool';
+import { runBounded } from '../../shared/runtime/bounded-pool';
 import {
   METRIC_CHECKS_DOWN, METRIC_DIMENSION_NAME, METRIC_NAMESPACE, METRIC_RUNS_RECORDED,
 } from './environment';

@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import {
   LocalServer, TestCertificate, freePort, makeCertificate, startHttpServer, startHttpsServer, startTcpServer,
 } from './helpers/local-servers';
-import { runBounded } from '../../../src/status-page/runtime/bounded-pool';
+import { runBounded } from '../../../src/shared/runtime/bounded-pool';
 import { CheckConfig, HttpCheckConfig, ProbeResult, TcpCheckConfig } from '../../../src/status-page/runtime/model';
 import { MAX_BODY_BYTES } from '../../../src/status-page/runtime/probe-http';
 import { defaultProbe } from '../../../src/status-page/runtime/run-checks';

@@ -1,4 +1,4 @@
-import { runBounded } from '../../../src/status-page/runtime/bounded-pool';
+import { runBounded } from '../../../src/shared/runtime/bounded-pool';
 
 function deferred() {
   let resolve!: () => void;
