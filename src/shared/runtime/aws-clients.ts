@@ -24,6 +24,8 @@ export function awsClientConfig(options: AwsClientOptions = {}) {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      // Without it the SDK only logs a warning when the request timeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
     }),
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
   };
