@@ -35,7 +35,10 @@ export interface Schema {
   [keyword: string]: any;
 }
 
-/** Keywords that only constrain values: they do not change a property's TypeScript type. */
+/**
+ * Keywords that only constrain values: they do not change a property's TypeScript type. The
+ * error text of each is in message-validation.ts (describe): add it there when adding one here.
+ */
 const VALUE_KEYWORDS = ['description', 'pattern', 'minLength', 'maxLength', 'minimum', 'format', 'contentEncoding', 'minItems', 'uniqueItems'];
 const TYPE_KEYWORDS = ['type', 'const', 'enum', 'items', 'properties', 'required', 'additionalProperties'];
 const ROOT_KEYWORDS = ['$schema', '$id', 'title', 'description', 'type', 'properties', 'required', 'allOf', 'oneOf'];
