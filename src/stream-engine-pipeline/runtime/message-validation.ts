@@ -1,168 +1,63 @@
 /**
- * A small, dependency-free validator of the pipeline's messages: it checks what the JSON Schemas
- * in `schemas/` check (type, version, required fields, field types, enums, patterns, the
- * data-xor-uri and status-dependent rules). test/stream-engine-pipeline/runtime/message-validation.test.ts
- * keeps the two in step by checking examples against both.
+ * Validates the pipeline's messages with the validators ajv compiled from the JSON Schemas in
+ * `schemas/` (message-validators.generated.ts, written by scripts/messages/generate.ts), and turns
+ * ajv's first error into one sentence naming the field (a JSON pointer) and what is accepted.
  */
-import { MESSAGE_TYPES, MESSAGE_VERSION, PipelineMessage, PipelineMessageType } from '../messages';
+import type { ErrorObject } from 'ajv';
+import { MESSAGE_TYPES, PipelineMessage, PipelineMessageType } from '../messages';
+import { MESSAGE_VALIDATORS, RULE_EXPLANATIONS } from './message-validators.generated';
 
 export type ParseResult =
   | { readonly ok: true; readonly message: PipelineMessage }
   | { readonly ok: false; readonly error: string };
 
-/** The streamId rule of the schemas: it ends up in group ids, DynamoDB keys and ECS tags. */
-export const STREAM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const A_TYPE: Record<string, string> = {
+  string: 'a string', integer: 'an integer', number: 'a number', object: 'an object', array: 'an array', boolean: 'a boolean',
+};
+const A_FORMAT: Record<string, string> = { 'date-time': 'an RFC 3339 date-time like 2026-03-10T08:00:00Z' };
 
-type Check = (value: unknown, path: string) => string | undefined;
-
-const str = (minLength = 0, maxLength = Infinity): Check => (v, p) => {
-  if (typeof v !== 'string') return `${p} must be a string`;
-  if (v.length < minLength) return `${p} must not be empty`;
-  if (v.length > maxLength) return `${p} must be at most ${maxLength} characters`;
-  return undefined;
-};
-const streamId: Check = (v, p) => str(1)(v, p)
-  ?? (STREAM_ID_PATTERN.test(v as string) ? undefined
-    : `${p} must be 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`);
-const dateTime: Check = (v, p) => str(1)(v, p)
-  ?? (RFC3339.test(v as string) && !Number.isNaN(Date.parse(v as string)) ? undefined
-    : `${p} must be an RFC 3339 date-time like 2026-03-10T08:00:00Z`);
-const int = (minimum: number): Check => (v, p) => {
-  if (typeof v !== 'number' || !Number.isInteger(v)) return `${p} must be an integer`;
-  return v < minimum ? `${p} must be >= ${minimum}` : undefined;
-};
-const num = (minimum: number): Check => (v, p) => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return `${p} must be a number`;
-  return v < minimum ? `${p} must be >= ${minimum}` : undefined;
-};
-const oneOf = (...allowed: string[]): Check => (v, p) =>
-  (typeof v === 'string' && allowed.includes(v)) ? undefined : `${p} must be one of ${allowed.join(', ')}`;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const obj = (fields?: Fields): Check => (v, p) => {
-  if (!isObject(v)) return `${p} must be an object`;
-  return fields ? checkFields(v, fields, `${p}.`) : undefined;
-};
-const stringMap: Check = (v, p) => {
-  if (!isObject(v)) return `${p} must be an object`;
-  const bad = Object.entries(v).find(([, value]) => typeof value !== 'string');
-  return bad ? `${p}.${bad[0]} must be a string` : undefined;
-};
-const engineList: Check = (v, p) => {
-  if (!Array.isArray(v)) return `${p} must be an array`;
-  if (v.length === 0) return `${p} must not be empty (omit it for every engine)`;
-  for (let i = 0; i < v.length; i++) {
-    const error = str(1, 255)(v[i], `${p}[${i}]`);
-    if (error) return error;
+/** One ajv error as "<pointer> <what is accepted>"; the keywords are those the schemas use. */
+function describe({ keyword, instancePath: at, params, schemaPath }: ErrorObject): string {
+  const p = params as Record<string, any>;
+  switch (keyword) {
+    case 'required': return `${at}/${p.missingProperty} is required`;
+    case 'type': return `${at} must be ${A_TYPE[p.type] ?? p.type}`;
+    case 'const': return `${at} must be ${JSON.stringify(p.allowedValue)}`;
+    case 'enum': return `${at} must be one of ${p.allowedValues.join(', ')}`;
+    case 'pattern': return `${at} must match ${p.pattern}`;
+    case 'format': return `${at} must be ${A_FORMAT[p.format] ?? `a ${p.format}`}`;
+    case 'minimum': return `${at} must be >= ${p.limit}`;
+    case 'minLength': return p.limit === 1 ? `${at} must not be empty` : `${at} must be at least ${p.limit} characters`;
+    case 'maxLength': return `${at} must be at most ${p.limit} characters`;
+    case 'minItems': return p.limit === 1 ? `${at} must not be empty` : `${at} must have at least ${p.limit} items`;
+    case 'uniqueItems': return `${at} must not repeat an item (items ${p.j} and ${p.i} are equal)`;
+    default: return `${at || 'the message'} breaks ${schemaPath}`;
   }
-  return new Set(v).size === v.length ? undefined : `${p} must not repeat an engine`;
-};
-
-/** field -> [required, check] */
-type Fields = Record<string, readonly [boolean, Check]>;
-
-function checkFields(value: Record<string, unknown>, fields: Fields, prefix = ''): string | undefined {
-  for (const [name, [required, check]] of Object.entries(fields)) {
-    if (value[name] === undefined) {
-      if (required) return `${prefix}${name} is required`;
-      continue;
-    }
-    const error = check(value[name], `${prefix}${name}`);
-    if (error) return error;
-  }
-  return undefined;
 }
 
-const REQUIRED = true;
-const OPTIONAL = false;
-const engineName = str(1, 255);
+/**
+ * ajv stops at the first failure; a failed oneOf lists its branches' failures before its own
+ * error, so it is explained as a whole. A failed if/then gets its condition appended.
+ */
+function explain(errors: readonly ErrorObject[], rules: Record<string, string>): string {
+  const last = errors[errors.length - 1];
+  if (last.keyword === 'oneOf' && rules[last.schemaPath]) return rules[last.schemaPath];
+  const condition = rules[errors[0].schemaPath];
+  return condition ? `${describe(errors[0])} ${condition}` : describe(errors[0]);
+}
 
-/** Per type: the fields besides `type` and `version`, and any rule across fields. */
-const RULES: Record<PipelineMessageType, { fields: Fields; across?: (m: Record<string, unknown>) => string | undefined }> = {
-  'stream-init': {
-    fields: {
-      streamId: [REQUIRED, streamId],
-      createdAt: [REQUIRED, dateTime],
-      source: [REQUIRED, obj({ kind: [REQUIRED, oneOf('push', 'pull')], uri: [OPTIONAL, str(1)] })],
-      mediaType: [OPTIONAL, str(1)],
-      engines: [OPTIONAL, engineList],
-      metadata: [OPTIONAL, stringMap],
-    },
-  },
-  'stream-data': {
-    fields: { streamId: [REQUIRED, streamId], seq: [REQUIRED, int(0)], offsetMs: [OPTIONAL, num(0)], data: [REQUIRED, str()] },
-  },
-  'end-of-stream': {
-    fields: {
-      streamId: [REQUIRED, streamId],
-      lastSeq: [REQUIRED, int(-1)],
-      at: [REQUIRED, dateTime],
-      reason: [REQUIRED, oneOf('completed', 'source-closed', 'error')],
-    },
-  },
-  'media-chunk': {
-    fields: {
-      streamId: [REQUIRED, streamId],
-      chunkId: [REQUIRED, str(1)],
-      seq: [REQUIRED, int(0)],
-      startOffsetMs: [REQUIRED, num(0)],
-      endOffsetMs: [REQUIRED, num(0)],
-      mimeType: [REQUIRED, str(1)],
-      data: [OPTIONAL, str()],
-      uri: [OPTIONAL, str(1)],
-    },
-    across: (m) => ((m.data === undefined) === (m.uri === undefined) ? 'exactly one of data and uri is required' : undefined),
-  },
-  'engine-output': {
-    fields: {
-      streamId: [REQUIRED, streamId],
-      engine: [REQUIRED, engineName],
-      at: [REQUIRED, dateTime],
-      startOffsetMs: [OPTIONAL, num(0)],
-      endOffsetMs: [OPTIONAL, num(0)],
-      output: [REQUIRED, obj()],
-    },
-  },
-  'chunk-result': {
-    fields: {
-      streamId: [REQUIRED, streamId],
-      chunkId: [REQUIRED, str(1)],
-      engine: [REQUIRED, engineName],
-      at: [REQUIRED, dateTime],
-      status: [REQUIRED, oneOf('success', 'error', 'ignored')],
-      output: [OPTIONAL, obj()],
-      error: [OPTIONAL, obj({ code: [REQUIRED, str(1)], message: [REQUIRED, str()] })],
-    },
-    across: (m) => {
-      if (m.status === 'success' && m.output === undefined) return 'output is required when status is success';
-      if (m.status === 'error' && m.error === undefined) return 'error is required when status is error';
-      return undefined;
-    },
-  },
-  'heartbeat': {
-    fields: {
-      streamId: [OPTIONAL, streamId],
-      engine: [REQUIRED, engineName],
-      taskId: [OPTIONAL, str(1)],
-      at: [REQUIRED, dateTime],
-      processed: [OPTIONAL, int(0)],
-    },
-  },
-};
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a parsed JSON value against the message contract. */
 export function validateMessage(value: unknown): ParseResult {
   if (!isObject(value)) return { ok: false, error: 'a message must be a JSON object' };
   const type = value.type;
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, error: `type must be one of ${MESSAGE_TYPES.join(', ')}` };
+    return { ok: false, error: `/type must be one of ${MESSAGE_TYPES.join(', ')}` };
   }
-  if (value.version !== MESSAGE_VERSION) {
-    return { ok: false, error: `${type}: version must be ${MESSAGE_VERSION}` };
-  }
-  const rule = RULES[type as PipelineMessageType];
-  const error = checkFields(value, rule.fields) ?? rule.across?.(value);
-  return error ? { ok: false, error: `${type}: ${error}` } : { ok: true, message: value as unknown as PipelineMessage };
+  const validate = MESSAGE_VALIDATORS[type as PipelineMessageType];
+  if (validate(value)) return { ok: true, message: value as unknown as PipelineMessage };
+  return { ok: false, error: `${type}: ${explain(validate.errors!, RULE_EXPLANATIONS[type as PipelineMessageType])}` };
 }
 
 /** Parses a Kafka value (bytes or text) and validates it; never throws. */

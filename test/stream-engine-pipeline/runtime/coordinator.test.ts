@@ -374,7 +374,7 @@ describe('poison messages', () => {
     const summary = await h.run(kafkaEvent(records));
     expect(summary).toMatchObject({ records: 4, malformed: 2, ignored: 1, launched: 1 });
     expect(h.logs.filter((l) => l.message === 'control message skipped: malformed').map((l) => l.fields!.error)).toEqual([
-      expect.stringContaining('not JSON'), 'stream-init: createdAt is required',
+      expect.stringContaining('not JSON'), 'stream-init: /createdAt is required',
     ]);
     expect(h.emf.at(-1)).toMatchObject({ MalformedControlMessages: 2 });
   });

@@ -1,60 +1,27 @@
 /**
- * The JSON Schemas in schemas/ and the hand-written validator (runtime/message-validation.ts)
- * must agree. Every example below is checked against BOTH: the schema file, read from disk and
- * evaluated by a tiny checker of the draft 2020-12 keywords the schemas use (below), and
- * parseMessage. Malformed messages must fail both, and the validator's error names the field.
+ * parseMessage validates with the validators ajv compiled from schemas/ at build time
+ * (message-validators.generated.ts; messages.test.ts keeps that file in step with the schemas).
+ * Every example below is also checked against the schema files themselves, compiled here by ajv
+ * at run time, so these cases pin down what the shipped schemas accept. Malformed messages fail
+ * both, and the validator's error names the field as a JSON pointer.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MESSAGE_TYPES } from '../../../src/stream-engine-pipeline/messages';
-import { parseMessage } from '../../../src/stream-engine-pipeline/runtime/message-validation';
+import Ajv2020 from 'ajv/dist/2020';
+import { DATE_TIME } from '../../../scripts/messages/generate';
+import { MESSAGE_TYPES, PipelineMessage, PipelineMessageType } from '../../../src/stream-engine-pipeline/messages';
+import { parseMessage, validateMessage } from '../../../src/stream-engine-pipeline/runtime/message-validation';
 
 const SCHEMAS = path.join(__dirname, '..', '..', '..', 'schemas');
 const schemaOf = (type: string) => JSON.parse(readFileSync(path.join(SCHEMAS, `${type}.schema.json`), 'utf8'));
-
-/** Returns the first violation of `schema` by `value`, or undefined (the keywords our schemas use). */
-function violation(schema: any, value: any, at = '$'): string | undefined {
-  const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  if (schema.type) {
-    const ok = schema.type === 'integer' ? Number.isInteger(value) : schema.type === kind;
-    if (!ok) return `${at}: not ${schema.type}`;
-  }
-  if ('const' in schema && value !== schema.const) return `${at}: not ${schema.const}`;
-  if (schema.enum && !schema.enum.includes(value)) return `${at}: not in enum`;
-  if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) return `${at}: too short`;
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return `${at}: too long`;
-    if (schema.pattern && !new RegExp(schema.pattern).test(value)) return `${at}: pattern`;
-    if (schema.format === 'date-time' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return `${at}: date-time`;
-  }
-  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) return `${at}: minimum`;
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) return `${at}: minItems`;
-    if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) return `${at}: uniqueItems`;
-    for (let i = 0; i < value.length && schema.items; i++) {
-      const v = violation(schema.items, value[i], `${at}[${i}]`);
-      if (v) return v;
-    }
-  }
-  if (kind === 'object') {
-    for (const name of schema.required ?? []) if (!(name in value)) return `${at}.${name}: required`;
-    for (const [name, v] of Object.entries(value)) {
-      const sub = schema.properties?.[name] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      const bad = sub && violation(sub, v, `${at}.${name}`);
-      if (bad) return bad;
-    }
-  }
-  if (schema.oneOf && schema.oneOf.filter((s: any) => !violation(s, value, at)).length !== 1) return `${at}: oneOf`;
-  for (const s of schema.allOf ?? []) {
-    const v = violation(s, value, at);
-    if (v) return v;
-  }
-  if (schema.if && !violation(schema.if, value, at) && schema.then) return violation(schema.then, value, at);
-  return undefined;
-}
+const ajv = new Ajv2020({ allErrors: true, formats: { 'date-time': DATE_TIME } });
+/** Whether the schema file accepts the value (ajv at run time, every error). */
+const schemaAccepts = (type: string, value: unknown) => ajv.validate(schemaOf(type).$id, value);
+for (const type of MESSAGE_TYPES) ajv.addSchema(schemaOf(type));
 
 const AT = '2026-03-10T08:00:00Z';
-const VALID: Record<string, any> = {
+/** Typed with the generated types, so tsc checks that they describe what the schemas accept. */
+const VALID: { readonly [T in PipelineMessageType]: Extract<PipelineMessage, { type: T }> } = {
   'stream-init': {
     type: 'stream-init',
     version: 1,
@@ -75,36 +42,58 @@ const VALID: Record<string, any> = {
   'heartbeat': { type: 'heartbeat', version: 1, engine: 'faces', at: AT, processed: 12 },
 };
 
-/** [description, message, field the validator's error must name] */
+const TYPES = 'chunk-result, end-of-stream, engine-output, heartbeat, media-chunk, stream-data, stream-init';
+const STREAM_ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
+const DATE = 'an RFC 3339 date-time like 2026-03-10T08:00:00Z';
+
+/** [description, message, the validator's whole error: the field as a JSON pointer and what is accepted] */
 const MALFORMED: Array<[string, any, string]> = [
-  ['unknown type', { ...VALID['stream-data'], type: 'stream-datum' }, 'type'],
-  ['wrong version', { ...VALID['stream-data'], version: 2 }, 'version'],
-  ['missing streamId', { ...VALID['stream-data'], streamId: undefined }, 'streamId'],
-  ['streamId with a space', { ...VALID['stream-data'], streamId: 'a b' }, 'streamId'],
-  ['streamId too long', { ...VALID['stream-data'], streamId: 'x'.repeat(129) }, 'streamId'],
-  ['seq as string', { ...VALID['stream-data'], seq: '1' }, 'seq'],
-  ['seq negative', { ...VALID['stream-data'], seq: -1 }, 'seq'],
-  ['seq fractional', { ...VALID['stream-data'], seq: 1.5 }, 'seq'],
-  ['data missing', { ...VALID['stream-data'], data: undefined }, 'data'],
-  ['source kind not in enum', { ...VALID['stream-init'], source: { kind: 'poll' } }, 'source.kind'],
-  ['source missing', { ...VALID['stream-init'], source: undefined }, 'source'],
-  ['createdAt not a date', { ...VALID['stream-init'], createdAt: 'yesterday' }, 'createdAt'],
-  ['engines empty', { ...VALID['stream-init'], engines: [] }, 'engines'],
-  ['engines repeated', { ...VALID['stream-init'], engines: ['a', 'a'] }, 'engines'],
-  ['engines of numbers', { ...VALID['stream-init'], engines: [1] }, 'engines[0]'],
-  ['metadata of numbers', { ...VALID['stream-init'], metadata: { n: 1 } }, 'metadata.n'],
-  ['reason not in enum', { ...VALID['end-of-stream'], reason: 'done' }, 'reason'],
-  ['lastSeq below -1', { ...VALID['end-of-stream'], lastSeq: -2 }, 'lastSeq'],
-  ['chunk with data and uri', { ...VALID['media-chunk'], data: 'AAEC' }, 'data and uri'],
-  ['chunk with neither data nor uri', { ...VALID['media-chunk'], uri: undefined }, 'data and uri'],
-  ['mimeType empty', { ...VALID['media-chunk'], mimeType: '' }, 'mimeType'],
-  ['output not an object', { ...VALID['engine-output'], output: 'text' }, 'output'],
-  ['status error without error', { ...VALID['chunk-result'], error: undefined }, 'error'],
-  ['status success without output', { ...VALID['chunk-result'], status: 'success', error: undefined }, 'output'],
-  ['error without code', { ...VALID['chunk-result'], error: { message: 'x' } }, 'error.code'],
-  ['status not in enum', { ...VALID['chunk-result'], status: 'failed' }, 'status'],
-  ['heartbeat without engine', { ...VALID.heartbeat, engine: undefined }, 'engine'],
-  ['processed negative', { ...VALID.heartbeat, processed: -1 }, 'processed'],
+  ['unknown type', { ...VALID['stream-data'], type: 'stream-datum' }, `/type must be one of ${TYPES}`],
+  ['wrong version', { ...VALID['stream-data'], version: 2 }, 'stream-data: /version must be 1'],
+  ['missing streamId', { ...VALID['stream-data'], streamId: undefined }, 'stream-data: /streamId is required'],
+  ['streamId with a space', { ...VALID['stream-data'], streamId: 'a b' }, `stream-data: /streamId must match ${STREAM_ID}`],
+  ['streamId too long', { ...VALID['stream-data'], streamId: 'x'.repeat(129) }, `stream-data: /streamId must match ${STREAM_ID}`],
+  ['seq as string', { ...VALID['stream-data'], seq: '1' }, 'stream-data: /seq must be an integer'],
+  ['seq negative', { ...VALID['stream-data'], seq: -1 }, 'stream-data: /seq must be >= 0'],
+  ['seq fractional', { ...VALID['stream-data'], seq: 1.5 }, 'stream-data: /seq must be an integer'],
+  ['data missing', { ...VALID['stream-data'], data: undefined }, 'stream-data: /data is required'],
+  ['offsetMs as string', { ...VALID['stream-data'], offsetMs: '5' }, 'stream-data: /offsetMs must be a number'],
+  ['source kind not in enum', { ...VALID['stream-init'], source: { kind: 'poll' } }, 'stream-init: /source/kind must be one of push, pull'],
+  ['source missing', { ...VALID['stream-init'], source: undefined }, 'stream-init: /source is required'],
+  ['source not an object', { ...VALID['stream-init'], source: 'push' }, 'stream-init: /source must be an object'],
+  ['createdAt not a date', { ...VALID['stream-init'], createdAt: 'yesterday' }, `stream-init: /createdAt must be ${DATE}`],
+  ['createdAt in month 13', { ...VALID['stream-init'], createdAt: '2026-13-01T00:00:00Z' }, `stream-init: /createdAt must be ${DATE}`],
+  ['createdAt at hour 24', { ...VALID['stream-init'], createdAt: '2026-03-10T24:00:00Z' }, `stream-init: /createdAt must be ${DATE}`],
+  ['createdAt without a zone', { ...VALID['stream-init'], createdAt: '2026-03-10T08:00:00' }, `stream-init: /createdAt must be ${DATE}`],
+  ['engines empty', { ...VALID['stream-init'], engines: [] }, 'stream-init: /engines must not be empty'],
+  ['engines repeated', { ...VALID['stream-init'], engines: ['a', 'a'] }, 'stream-init: /engines must not repeat an item (items 1 and 0 are equal)'],
+  ['engines of numbers', { ...VALID['stream-init'], engines: [1] }, 'stream-init: /engines/0 must be a string'],
+  ['engine name too long', { ...VALID['stream-init'], engines: ['x'.repeat(256)] }, 'stream-init: /engines/0 must be at most 255 characters'],
+  ['metadata of numbers', { ...VALID['stream-init'], metadata: { n: 1 } }, 'stream-init: /metadata/n must be a string'],
+  ['reason not in enum', { ...VALID['end-of-stream'], reason: 'done' }, 'end-of-stream: /reason must be one of completed, source-closed, error'],
+  ['lastSeq below -1', { ...VALID['end-of-stream'], lastSeq: -2 }, 'end-of-stream: /lastSeq must be >= -1'],
+  ['chunk with data and uri', { ...VALID['media-chunk'], data: 'AAEC' }, 'media-chunk: exactly one of /data and /uri is required'],
+  ['chunk with neither data nor uri', { ...VALID['media-chunk'], uri: undefined }, 'media-chunk: exactly one of /data and /uri is required'],
+  ['mimeType empty', { ...VALID['media-chunk'], mimeType: '' }, 'media-chunk: /mimeType must not be empty'],
+  ['output not an object', { ...VALID['engine-output'], output: 'text' }, 'engine-output: /output must be an object'],
+  ['output an array', { ...VALID['engine-output'], output: [1] }, 'engine-output: /output must be an object'],
+  ['status error without error', { ...VALID['chunk-result'], error: undefined }, 'chunk-result: /error is required when /status is error'],
+  ['status success without output', { ...VALID['chunk-result'], status: 'success', error: undefined }, 'chunk-result: /output is required when /status is success'],
+  ['error without code', { ...VALID['chunk-result'], error: { message: 'x' } }, 'chunk-result: /error/code is required'],
+  ['status not in enum', { ...VALID['chunk-result'], status: 'failed' }, 'chunk-result: /status must be one of success, error, ignored'],
+  ['heartbeat without engine', { ...VALID.heartbeat, engine: undefined }, 'heartbeat: /engine is required'],
+  ['processed negative', { ...VALID.heartbeat, processed: -1 }, 'heartbeat: /processed must be >= 0'],
+];
+
+/** Values at the edges that the schemas accept: [description, message] */
+const EDGES: Array<[string, any]> = [
+  ['a leap second and a fraction', { ...VALID['end-of-stream'], at: '2026-06-30T23:59:60.5Z' }],
+  ['a lower-case t and z', { ...VALID.heartbeat, at: '2026-03-10t08:00:00z' }],
+  ['a negative offset', { ...VALID.heartbeat, at: '2026-03-10T08:00:00-05:30' }],
+  ['a 128-character streamId', { ...VALID['stream-data'], streamId: 'x'.repeat(128) }],
+  ['a 255-character engine name of astral characters (lengths count code points)', { ...VALID.heartbeat, engine: '\u{1F600}'.repeat(255) }],
+  ['lastSeq -1 and unknown properties (consumers ignore them)', { ...VALID['end-of-stream'], lastSeq: -1, futureField: true }],
+  ['a chunk-result ignored, with neither output nor error', { ...VALID['chunk-result'], status: 'ignored', error: undefined }],
 ];
 
 const strip = (m: any) => JSON.parse(JSON.stringify(m)); // drops the undefined fields
@@ -117,6 +106,7 @@ describe('schemas/', () => {
     for (const type of MESSAGE_TYPES) {
       const schema = schemaOf(type);
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+      expect(ajv.validateSchema(schema)).toBe(true);
       expect(schema.properties.type.const).toBe(type);
       expect(schema.properties.version.const).toBe(1);
       expect(schema.required).toEqual(expect.arrayContaining(['type', 'version']));
@@ -130,7 +120,7 @@ describe.each(MESSAGE_TYPES.map((t) => [t]))('%s', (type) => {
   const example = VALID[type];
 
   test('the valid example passes the schema and the validator', () => {
-    expect(violation(schemaOf(type), example)).toBeUndefined();
+    expect(schemaAccepts(type, example)).toBe(true);
     const parsed = parseMessage(Buffer.from(JSON.stringify(example)));
     expect(parsed).toEqual({ ok: true, message: example });
   });
@@ -139,7 +129,7 @@ describe.each(MESSAGE_TYPES.map((t) => [t]))('%s', (type) => {
     const schema = schemaOf(type);
     for (const field of Object.keys(schema.properties)) {
       const without = { ...example, [field]: undefined };
-      const schemaSays = violation(schema, strip(without)) === undefined;
+      const schemaSays = schemaAccepts(type, strip(without));
       const validatorSays = parseMessage(JSON.stringify(without)).ok;
       expect([field, validatorSays]).toEqual([field, schemaSays]);
       if (schema.required.includes(field)) expect(validatorSays).toBe(false);
@@ -151,21 +141,23 @@ describe.each(MESSAGE_TYPES.map((t) => [t]))('%s', (type) => {
     for (const [field, sub] of Object.entries<any>(schema.properties)) {
       for (const value of sub.enum ?? []) {
         const message = strip({ ...example, [field]: value, output: { x: 1 }, error: { code: 'E', message: 'm' } });
-        expect(violation(schema, message)).toBeUndefined();
+        expect(schemaAccepts(type, message)).toBe(true);
         expect(parseMessage(JSON.stringify(message)).ok).toBe(true);
+      }
+      if (sub.enum) {
+        const message = { ...example, [field]: `not-${sub.enum[0]}` };
+        expect(schemaAccepts(type, message)).toBe(false);
+        expect(parseMessage(JSON.stringify(message))).toEqual({ ok: false, error: `${type}: /${field} must be one of ${sub.enum.join(', ')}` });
       }
     }
   });
 });
 
 describe('malformed messages', () => {
-  test.each(MALFORMED.map(([d, m, f]) => [d, f, m]))('%s: fails the schema, the validator names %s', (_, field, message) => {
-    const json = JSON.stringify(message);
+  test.each(MALFORMED)('%s: fails the schema; the validator says why', (_, message, error) => {
     const schemaType = (MESSAGE_TYPES as readonly string[]).includes(message.type) ? message.type : 'stream-data';
-    expect(violation(schemaOf(schemaType), strip(message))).toBeDefined();
-    const parsed = parseMessage(json);
-    expect(parsed.ok).toBe(false);
-    expect(parsed.ok ? '' : parsed.error).toContain(field);
+    expect(schemaAccepts(schemaType, strip(message))).toBe(false);
+    expect(parseMessage(JSON.stringify(message))).toEqual({ ok: false, error });
   });
 
   test.each([
@@ -177,5 +169,17 @@ describe('malformed messages', () => {
     const parsed = parseMessage(input);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.error).toContain(text);
+  });
+
+  test('a value that is not plain JSON data (a class instance, undefined) is rejected without throwing', () => {
+    expect(validateMessage(undefined)).toEqual({ ok: false, error: 'a message must be a JSON object' });
+    expect(validateMessage(new Date())).toEqual({ ok: false, error: `/type must be one of ${TYPES}` });
+  });
+});
+
+describe('edge values', () => {
+  test.each(EDGES)('%s: passes the schema and the validator', (_, message) => {
+    expect(schemaAccepts(message.type, strip(message))).toBe(true);
+    expect(parseMessage(JSON.stringify(message))).toEqual({ ok: true, message: strip(message) });
   });
 });
