@@ -8,7 +8,8 @@ import { EcsRunTask } from './runtime/engine-launcher';
 import { ENV_ENGINE_REFS, ENV_REGISTRY_TABLE } from './runtime/environment';
 import { loadEngineRefs, loadPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
-import { awsClientConfig, createDocumentClient } from '../shared/runtime/aws-clients';
+import { awsClientConfig } from '../shared/runtime/aws-client-config';
+import { createDocumentClient } from '../shared/runtime/aws-clients';
 import { DocumentSender } from '../shared/runtime/dynamo-batch';
 import { createLogger } from '../shared/runtime/logger';
 

@@ -6,7 +6,8 @@ import { kafkaClientOptions, kafkaSettingsFromEnv, loadKafka } from './runtime/k
 import { runScaler } from './runtime/lag-scaler';
 import { loadEngineRefs, loadPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
-import { awsClientConfig, createDocumentClient } from '../shared/runtime/aws-clients';
+import { awsClientConfig } from '../shared/runtime/aws-client-config';
+import { createDocumentClient } from '../shared/runtime/aws-clients';
 import { DocumentSender } from '../shared/runtime/dynamo-batch';
 import { createLogger } from '../shared/runtime/logger';
 

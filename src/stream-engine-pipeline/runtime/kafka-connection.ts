@@ -21,7 +21,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type * as PlatformaticKafka from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { ENV_KAFKA_AUTH, ENV_KAFKA_BROKERS, ENV_KAFKA_SCRAM_SECRET_ARN } from './environment';
 import { KafkaAuthMode } from './pipeline-config';
-import { awsClientConfig } from '../../shared/runtime/aws-clients';
+import { awsClientConfig } from '../../shared/runtime/aws-client-config';
 
 export type KafkaLibrary = typeof PlatformaticKafka;
 export type BaseOptions = PlatformaticKafka.BaseOptions;
