@@ -17,10 +17,12 @@
  */
 import * as diagnostics from 'node:diagnostics_channel';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { documentClient } from '../src/shared/runtime/aws-clients';
 import { LagAdminClient, LagScaler, LagScalerDeps } from '../src/stream-engine-pipeline/runtime/lag-scaler';
 import { ObjectEngineConfig, PipelineConfig } from '../src/stream-engine-pipeline/runtime/pipeline-config';
 import { startDynalite } from '../test/helpers/dynalite';
 import { ensureKafka } from '../test/helpers/kafka-broker';
+import { SILENT_LOG } from '../test/helpers/recording-log';
 import {
   commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, newAdmin, produceKeyed, uniqueName,
 } from '../test/stream-engine-pipeline/runtime/lag-scaler-kit';
@@ -67,9 +69,9 @@ async function main(): Promise<void> {
     },
     createKafkaAdmin: async () => newAdmin(bootstrap, 'bench-lag-scaler') as unknown as LagAdminClient,
     ecs,
-    ddb: dynamo.client,
+    doc: documentClient(dynamo.client),
     registryTable: table,
-    log: () => undefined,
+    log: SILENT_LOG,
     emitMetrics: () => undefined,
   });
 

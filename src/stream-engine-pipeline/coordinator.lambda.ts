@@ -2,29 +2,28 @@
 // runtime/coordinator.ts. Invoked by the control topic's event source mapping (MSK or
 // self-managed Kafka) and by the EventBridge rule for the pipeline's stopped tasks.
 // The AWS SDK is bundled into the asset by esbuild: devDependencies on purpose.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CoordinatorSummary, handleCoordinatorEvent } from './runtime/coordinator';
 import { EcsRunTask } from './runtime/engine-launcher';
 import { ENV_ENGINE_REFS, ENV_REGISTRY_TABLE } from './runtime/environment';
 import { loadEngineRefs, loadPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
+import { awsClientConfig } from '../shared/runtime/aws-client-config';
+import { createDocumentClient } from '../shared/runtime/aws-clients';
+import { DocumentSender } from '../shared/runtime/dynamo-batch';
+import { createLogger } from '../shared/runtime/logger';
+
+const log = createLogger('stream-engine-pipeline-coordinator');
 
 interface ColdStart {
   readonly config: PipelineConfig;
   readonly refs: EngineRefs;
   readonly tableName: string;
-  readonly ddb: DynamoDBClient;
+  readonly doc: DocumentSender;
   readonly ecs: EcsRunTask;
 }
 
 let cold: ColdStart | undefined;
-
-/** Every AWS call has a connection and a request timeout. */
-function httpHandler(): NodeHttpHandler {
-  return new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000 });
-}
 
 function init(): ColdStart {
   if (cold) return cold;
@@ -42,16 +41,15 @@ function init(): ColdStart {
   let ecsClient: ECSClient | undefined;
   const ecs: EcsRunTask = {
     runTask: (input) => {
-      ecsClient ??= new ECSClient({ requestHandler: httpHandler(), maxAttempts: 1 });
+      ecsClient ??= new ECSClient(awsClientConfig({ maxAttempts: 1 }));
       return ecsClient.send(new RunTaskCommand(input));
     },
   };
-  const ddb = new DynamoDBClient({ requestHandler: httpHandler(), maxAttempts: 3 });
-  cold = { config, refs, tableName, ddb, ecs };
+  cold = { config, refs, tableName, doc: createDocumentClient(), ecs };
   return cold;
 }
 
 export async function handler(event: unknown): Promise<CoordinatorSummary> {
-  const { config, refs, tableName, ddb, ecs } = init();
-  return handleCoordinatorEvent(event, { config, refs, tableName, ddb, ecs });
+  const { config, refs, tableName, doc, ecs } = init();
+  return handleCoordinatorEvent(event, { config, refs, tableName, doc, ecs, log });
 }

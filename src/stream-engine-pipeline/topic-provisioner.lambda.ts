@@ -4,6 +4,9 @@ import { CfnCustomResourceEvent, CfnResponse } from './runtime/cfn-response';
 import { kafkaClientOptions, kafkaSettingsFromEnv, loadKafka } from './runtime/kafka-connection';
 import { platformaticTopicAdmin } from './runtime/kafka-topic-admin';
 import { handleTopicProvisionerEvent } from './runtime/topic-provisioner';
+import { createLogger } from '../shared/runtime/logger';
+
+const log = createLogger('stream-engine-pipeline-topic-provisioner');
 
 export async function handler(event: CfnCustomResourceEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<CfnResponse> {
   return handleTopicProvisionerEvent(event, {
@@ -13,5 +16,6 @@ export async function handler(event: CfnCustomResourceEvent, context?: { getRema
       return platformaticTopicAdmin(new Admin(await kafkaClientOptions(kafkaSettingsFromEnv(), 'topic-provisioner')));
     },
     remainingTimeMs: typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis!() : undefined,
+    log,
   });
 }

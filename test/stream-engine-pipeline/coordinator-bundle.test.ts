@@ -11,12 +11,14 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { documentClient } from '../../src/shared/runtime/aws-clients';
 import { packPipelineConfig } from '../../src/stream-engine-pipeline/runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { StreamRegistry } from '../../src/stream-engine-pipeline/runtime/stream-registry';
 import { runBundledHandler } from '../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { ensureKafka } from '../helpers/kafka-broker';
+import { jsonLogEntries } from '../helpers/recording-log';
 import {
   consumeRecords, createRegistryTable, createTopic, FakeEcsServer, kafkaEvent, produce, startFakeEcsServer,
 } from './runtime/coordinator-helpers';
@@ -114,9 +116,21 @@ test('the bundled coordinator launches once per stream over the ECS JSON API, re
     ['bundle-pipeline', 1, 0, 0],
     ['bundle-pipeline', 1, 1, 0],
   ]);
+  expect(emf[0]._aws.CloudWatchMetrics).toEqual([{
+    Namespace: 'CdkStatusAndStreams/StreamEnginePipeline',
+    Dimensions: [['Pipeline']],
+    Metrics: ['ActiveStreams', 'StreamsRejected', 'LaunchFailures', 'MalformedControlMessages'].map((Name) => ({ Name, Unit: 'Count' })),
+  }]);
+  // one JSON log shape (Powertools): INFO on stdout, WARN and ERROR on stderr
+  expect(jsonLogEntries(run.stdout)).toContainEqual(expect.objectContaining({
+    level: 'INFO', service: 'stream-engine-pipeline-coordinator', message: 'stream engine launched', streamId: 'b-1', engine: 'transcribe', attempts: 2,
+  }));
+  expect(jsonLogEntries(run.stderr)).toContainEqual(expect.objectContaining({
+    level: 'WARN', service: 'stream-engine-pipeline-coordinator', message: 'stream rejected', streamId: 'b-3', reason: 'maxConcurrentStreams (1) reached',
+  }));
   expect(run.stdout + run.stderr).not.toContain('fake-secret-key');
 
-  const registry = new StreamRegistry(dynamo.client, table);
+  const registry = new StreamRegistry(documentClient(dynamo.client), table);
   expect(await registry.getEngine('b-1', 'transcribe')).toMatchObject({ status: 'finished', released: true });
   expect(await registry.getEngine('b-2', 'transcribe')).toMatchObject({ status: 'running' });
   expect(await registry.getEngine('b-3', 'transcribe')).toMatchObject({ status: 'rejected' });

@@ -5,10 +5,12 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { documentClient } from '../../src/shared/runtime/aws-clients';
 import { LagAdminClient, LagScaler, PollResult } from '../../src/stream-engine-pipeline/runtime/lag-scaler';
 import { ObjectEngineConfig, PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { LocalDynamo } from '../helpers/dynalite';
 import { KAFKA_BROKER_SCRIPT } from '../helpers/kafka-broker';
+import { RecordingLog } from '../helpers/recording-log';
 import { FakeEcs, newAdmin, REPO_ROOT, uniqueName } from './runtime/lag-scaler-kit';
 
 const CACHE_DIR = process.env.KAFKA_CACHE_DIR ?? path.join(REPO_ROOT, '.cache', 'kafka');
@@ -157,7 +159,7 @@ export function engineConfig(name: string, inputTopic: string, overrides: Partia
 export class ScalerHarness {
   clock = Date.now();
   readonly ecs: FakeEcs;
-  readonly logs: string[] = [];
+  readonly log = new RecordingLog();
   readonly polls: RecordedPoll[] = [];
   readonly scaler: LagScaler;
   private readonly emf: string[] = [];
@@ -184,10 +186,10 @@ export class ScalerHarness {
       },
       createKafkaAdmin: async () => newAdmin(bootstrap, 'faults-lag-scaler') as unknown as LagAdminClient,
       ecs: this.ecs,
-      ddb: dynamo.client,
+      doc: documentClient(dynamo.client),
       registryTable: table,
       now: () => this.clock,
-      log: (line) => this.logs.push(line),
+      log: this.log,
       emitMetrics: (line) => this.emf.push(line),
       lagReadTimeoutMs: 5_000,
     });

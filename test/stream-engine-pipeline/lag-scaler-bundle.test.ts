@@ -3,14 +3,16 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
-import { stateKey } from '../../src/stream-engine-pipeline/runtime/lag-scaler';
+import { documentClient } from '../../src/shared/runtime/aws-clients';
 import { packPipelineConfig } from '../../src/stream-engine-pipeline/runtime/load-pipeline-config';
 import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
+import { scalerStateKey } from '../../src/stream-engine-pipeline/runtime/registry-schema';
 import { runBundledHandler } from '../helpers/bundled-handler';
 import { startDynalite, LocalDynamo } from '../helpers/dynalite';
 import { ensureKafka } from '../helpers/kafka-broker';
+import { jsonLogEntries } from '../helpers/recording-log';
 import { commitOffsets, createRegistryTable, createTopic, endOffsets, newAdmin, produceKeyed, uniqueName } from './runtime/lag-scaler-kit';
 
 // The BUNDLED lag scaler (assets/, what the construct deploys) in a fresh Node process, as Lambda
@@ -154,8 +156,12 @@ test('the bundled handler sets desired counts from real lag and never throws whe
   expect(emf).toContainEqual(expect.objectContaining({ Engine: 'detector', ConsumerLag: expectedLag, DesiredTasks: Math.ceil(expectedLag / 10) }));
   expect(emf).toContainEqual(expect.objectContaining({ Pipeline: 'bundle-test', LagReadFailures: 0, DeadLetterMessages: 2 }));
   // state in the registry table
-  const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: stateKey('detector') }));
-  expect(item.Item?.desiredCount).toEqual({ N: String(Math.ceil(expectedLag / 10)) });
+  const { Item } = await documentClient(dynamo.client).send(new GetCommand({ TableName: table, Key: scalerStateKey('detector') }));
+  expect(Item?.desiredCount).toBe(Math.ceil(expectedLag / 10));
+  // one JSON log shape (Powertools): each engine's decision at INFO
+  expect(jsonLogEntries(run.stdout)).toContainEqual(expect.objectContaining({
+    level: 'INFO', service: 'stream-engine-pipeline-lag-scaler', message: 'scaling decision', pipeline: 'bundle-test', engine: 'detector', action: 'scale-out',
+  }));
 
   // Kafka down: the invocation still succeeds, keeps the counts and reports the failure (this
   // time the config comes from a file, PIPELINE_CONFIG_PATH, as in local runs)
@@ -168,6 +174,15 @@ test('the bundled handler sets desired counts from real lag and never throws whe
   expect(down.code).toBe(0);
   expect(down.results[0]).toMatchObject({ polls: 1, lagReadFailures: 1 });
   expect(ecsCalls.filter((c) => c.target === 'UpdateService')).toEqual([]);
-  expect(down.stdout).toMatch(/Kafka could not be read, keeping every task count/);
+  // errors go to stderr, in the same JSON shape
+  expect(jsonLogEntries(down.stderr)).toContainEqual({
+    level: 'ERROR',
+    message: 'Kafka could not be read, keeping every task count',
+    timestamp: expect.any(String),
+    service: 'stream-engine-pipeline-lag-scaler',
+    sampling_rate: 0,
+    pipeline: 'bundle-test',
+    error: expect.stringMatching(/.+/),
+  });
   expect(down.stdout).toContain('"LagReadFailures":1');
 }, 60_000);

@@ -1,11 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { documentClient } from '../../src/shared/runtime/aws-clients';
 import type { ChunkResultMessage } from '../../src/stream-engine-pipeline/messages';
 import { loadKafka } from '../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { LagAdminClient, LagScaler, PollResult } from '../../src/stream-engine-pipeline/runtime/lag-scaler';
 import { ObjectEngineConfig, PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { startDynalite, LocalDynamo } from '../helpers/dynalite';
 import { ensureKafka } from '../helpers/kafka-broker';
+import { SILENT_LOG } from '../helpers/recording-log';
 import {
   bundleExampleEngine, countMessages, createRegistryTable, createTopic, FakeEcs, newAdmin, produceKeyed, uniqueName,
 } from './runtime/lag-scaler-kit';
@@ -135,15 +137,14 @@ test('a burst is drained by engines the lag scaler starts, and it returns to zer
     PROCESS_MS: '25',
   });
   const ecs = new FakeEcs(new Map([['detector-service', { desiredCount: 0, onUpdate: (n: number) => service.scaleTo(n) }]]));
-  const logs: string[] = [];
   const scaler = new LagScaler({
     config,
     refs: { cluster: 'local', subnets: [], securityGroups: [], taskDefinitions: {}, services: { detector: 'detector-service' } },
     createKafkaAdmin: async () => newAdmin(bootstrap, 'e2e-lag-scaler') as unknown as LagAdminClient,
     ecs,
-    ddb: dynamo.client,
+    doc: documentClient(dynamo.client),
     registryTable: table,
-    log: (line) => logs.push(line),
+    log: SILENT_LOG,
     emitMetrics: () => undefined,
   });
 

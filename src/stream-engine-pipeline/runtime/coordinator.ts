@@ -26,26 +26,28 @@ import {
 } from './environment';
 import { parseMessage } from './message-validation';
 import { EngineRefs, PipelineConfig } from './pipeline-config';
-import { DynamoSender, StreamRegistry } from './stream-registry';
+import { StreamRegistry } from './stream-registry';
+import { runBounded } from '../../shared/runtime/bounded-pool';
+import { DocumentSender } from '../../shared/runtime/dynamo-batch';
+import { Log } from '../../shared/runtime/logger';
+import { MetricsSink, MetricValue, publishMetrics } from '../../shared/runtime/metrics';
+import { sleep } from '../../shared/runtime/timers';
 import { EndOfStreamMessage, StreamInitMessage } from '../messages';
-
-/** Not (yet) in environment.ts: control messages skipped because they were malformed. */
-
-export type LogFn = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
 export interface CoordinatorDeps {
   readonly config: PipelineConfig;
   readonly refs: EngineRefs;
-  readonly ddb: DynamoSender;
+  /** The registry table, through the DocumentClient. */
+  readonly doc: DocumentSender;
   readonly tableName: string;
   readonly ecs: EcsRunTask;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** [0, 1), for the back-off jitter. */
   readonly random?: () => number;
-  readonly log?: LogFn;
-  /** Prints one EMF line (default console.log). */
-  readonly emit?: (line: string) => void;
+  readonly log: Log;
+  /** Receives each EMF document as a JSON line (default: stdout, where CloudWatch reads it). */
+  readonly emitMetrics?: MetricsSink;
   readonly retry?: RetryPolicy;
   /** Streams handled at once within a batch (default 10). */
   readonly concurrency?: number;
@@ -66,8 +68,6 @@ export interface CoordinatorSummary {
 
 type Counters = { -readonly [K in keyof CoordinatorSummary]: number };
 
-const defaultLog: LogFn = (level, message, fields) => console.log(JSON.stringify({ level, message, ...fields }));
-
 export async function handleCoordinatorEvent(event: unknown, deps: CoordinatorDeps): Promise<CoordinatorSummary> {
   const counters: Counters = { records: 0, launched: 0, duplicates: 0, rejected: 0, launchFailures: 0, finished: 0, malformed: 0, ignored: 0 };
   const ctx = context(deps);
@@ -76,7 +76,7 @@ export async function handleCoordinatorEvent(event: unknown, deps: CoordinatorDe
   } else if (isEcsTaskStateChange(event)) {
     await handleTaskStopped(event, ctx, counters);
   } else {
-    ctx.log('warn', 'event ignored: neither a Kafka batch nor an ECS task state change');
+    ctx.log.warn('event ignored: neither a Kafka batch nor an ECS task state change');
     counters.ignored++;
   }
   await emitMetrics(ctx, counters);
@@ -86,21 +86,18 @@ export async function handleCoordinatorEvent(event: unknown, deps: CoordinatorDe
 interface Ctx {
   readonly deps: CoordinatorDeps;
   readonly registry: StreamRegistry;
-  readonly log: LogFn;
+  readonly log: Log;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
-  readonly now: () => number;
 }
 
 function context(deps: CoordinatorDeps): Ctx {
-  const now = deps.now ?? Date.now;
   return {
     deps,
-    registry: new StreamRegistry(deps.ddb, deps.tableName, now),
-    log: deps.log ?? defaultLog,
-    sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    registry: new StreamRegistry(deps.doc, deps.tableName, deps.now),
+    log: deps.log,
+    sleep: deps.sleep ?? sleep,
     random: deps.random ?? Math.random,
-    now,
   };
 }
 
@@ -112,24 +109,24 @@ async function handleBatch(records: DecodedRecord[], ctx: Ctx, counters: Counter
   for (const record of records) {
     const where = { topic: record.topic, partition: record.partition, offset: record.offset };
     if (!record.value) {
-      ctx.log('warn', 'control message skipped: no value', where);
+      ctx.log.warn('control message skipped: no value', where);
       counters.malformed++;
       continue;
     }
     const parsed = parseMessage(record.value);
     if (!parsed.ok) {
-      ctx.log('warn', 'control message skipped: malformed', { ...where, error: parsed.error });
+      ctx.log.warn('control message skipped: malformed', { ...where, error: parsed.error });
       counters.malformed++;
       continue;
     }
     const message = parsed.message;
     if (message.type !== 'stream-init' && message.type !== 'end-of-stream') {
-      ctx.log('info', `control message ignored: ${message.type} is not for the coordinator`, where);
+      ctx.log.info(`control message ignored: ${message.type} is not for the coordinator`, where);
       counters.ignored++;
       continue;
     }
     if (record.key !== undefined && record.key !== message.streamId) {
-      ctx.log('warn', 'Kafka key differs from streamId (the key must be the stream id)', { ...where, key: record.key, streamId: message.streamId });
+      ctx.log.warn('Kafka key differs from streamId (the key must be the stream id)', { ...where, key: record.key, streamId: message.streamId });
     }
     const list = byStream.get(message.streamId) ?? [];
     list.push({ record, message });
@@ -137,26 +134,21 @@ async function handleBatch(records: DecodedRecord[], ctx: Ctx, counters: Counter
   }
 
   const groups = [...byStream.values()];
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < groups.length) {
-      const group = groups[next++];
-      try {
-        for (const item of group) {
-          if (item.message.type === 'stream-init') {
-            await handleInit(item.message, item.record, ctx, counters);
-          } else {
-            await handleEnd(item.message, ctx, counters);
-          }
-        }
-      } catch (error) {
-        ctx.log('error', 'stream handling failed (the batch will be retried)', { streamId: group[0].message.streamId, error: (error as Error).message });
-        errors.push(error);
+  const results = await runBounded(groups.map((group) => async () => {
+    for (const item of group) {
+      if (item.message.type === 'stream-init') {
+        await handleInit(item.message, item.record, ctx, counters);
+      } else {
+        await handleEnd(item.message, ctx, counters);
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.deps.concurrency ?? 10, groups.length)) }, worker));
+  }), ctx.deps.concurrency ?? 10);
+  const errors: unknown[] = [];
+  results.forEach((result, i) => {
+    if (result.ok) return;
+    ctx.log.error('stream handling failed (the batch will be retried)', { streamId: groups[i][0].message.streamId, error: (result.error as Error).message });
+    errors.push(result.error);
+  });
   if (errors.length) throw errors[0];
 }
 
@@ -166,10 +158,10 @@ async function handleInit(message: StreamInitMessage, record: DecodedRecord, ctx
   const known = new Set(config.streamEngines.map((e) => e.name));
   const requested = message.engines ?? config.streamEngines.map((e) => e.name);
   const unknown = requested.filter((e) => !known.has(e));
-  if (unknown.length) ctx.log('warn', 'stream-init names engines this pipeline does not have', { streamId, unknown });
+  if (unknown.length) ctx.log.warn('stream-init names engines this pipeline does not have', { streamId, unknown });
   const engines = requested.filter((e) => known.has(e));
   if (engines.length === 0) {
-    ctx.log('warn', 'stream-init skipped: no stream engine of this pipeline to launch', { streamId, requested });
+    ctx.log.warn('stream-init skipped: no stream engine of this pipeline to launch', { streamId, requested });
     counters.malformed++;
     return;
   }
@@ -177,7 +169,7 @@ async function handleInit(message: StreamInitMessage, record: DecodedRecord, ctx
   const owner = `${record.topic}/${record.partition}/${record.offset}`;
   const claim = await ctx.registry.claimStream(streamId, engines, owner);
   if (claim.outcome === 'duplicate') {
-    ctx.log('info', 'duplicate stream-init: the stream is already claimed', { streamId, status: claim.claim?.status, owner });
+    ctx.log.info('duplicate stream-init: the stream is already claimed', { streamId, status: claim.claim?.status, owner });
     counters.duplicates++;
     return;
   }
@@ -186,7 +178,7 @@ async function handleInit(message: StreamInitMessage, record: DecodedRecord, ctx
     if (!await ctx.registry.acquireSlot(config.maxConcurrentStreams)) {
       const reason = `maxConcurrentStreams (${config.maxConcurrentStreams}) reached`;
       await ctx.registry.markStreamRejected(streamId, launchList, reason);
-      ctx.log('warn', 'stream rejected', { streamId, reason });
+      ctx.log.warn('stream rejected', { streamId, reason });
       counters.rejected++;
       return;
     }
@@ -194,7 +186,7 @@ async function handleInit(message: StreamInitMessage, record: DecodedRecord, ctx
   }
   const began = await Promise.all(launchList.map((engine) => launchOne(streamId, engine, owner, ctx, counters)));
   if (claim.outcome === 'resume' && !began.includes(true)) {
-    ctx.log('info', 'duplicate stream-init: redelivery of a stream that is already launched', { streamId, owner });
+    ctx.log.info('duplicate stream-init: redelivery of a stream that is already launched', { streamId, owner });
     counters.duplicates++;
   }
 }
@@ -203,7 +195,7 @@ async function handleInit(message: StreamInitMessage, record: DecodedRecord, ctx
 async function launchOne(streamId: string, engineName: string, owner: string, ctx: Ctx, counters: Counters): Promise<boolean> {
   const { config, refs } = ctx.deps;
   if (!await ctx.registry.beginLaunch(streamId, engineName, owner)) {
-    ctx.log('info', 'engine already launched for this stream', { streamId, engine: engineName });
+    ctx.log.info('engine already launched for this stream', { streamId, engine: engineName });
     return false;
   }
   const engine = config.streamEngines.find((e) => e.name === engineName)!;
@@ -217,12 +209,12 @@ async function launchOne(streamId: string, engineName: string, owner: string, ct
   }
   if (result.ok) {
     await ctx.registry.recordTask(streamId, engineName, result.taskArn, result.attempts);
-    ctx.log('info', 'stream engine launched', { streamId, engine: engineName, taskArn: result.taskArn, attempts: result.attempts });
+    ctx.log.info('stream engine launched', { streamId, engine: engineName, taskArn: result.taskArn, attempts: result.attempts });
     counters.launched++;
     return true;
   }
   await ctx.registry.finishEngine(streamId, engineName, 'failed', { reason: `launch failed after ${result.attempts} attempt(s): ${result.error}` });
-  ctx.log('error', 'stream engine launch failed', { streamId, engine: engineName, attempts: result.attempts, error: result.error });
+  ctx.log.error('stream engine launch failed', { streamId, engine: engineName, attempts: result.attempts, error: result.error });
   counters.launchFailures++;
   return true;
 }
@@ -230,7 +222,7 @@ async function launchOne(streamId: string, engineName: string, owner: string, ct
 async function handleEnd(message: EndOfStreamMessage, ctx: Ctx, counters: Counters): Promise<void> {
   const claim = await ctx.registry.getClaim(message.streamId);
   if (!claim) {
-    ctx.log('warn', 'end-of-stream for a stream the coordinator never claimed', { streamId: message.streamId });
+    ctx.log.warn('end-of-stream for a stream the coordinator never claimed', { streamId: message.streamId });
     counters.ignored++;
     return;
   }
@@ -244,14 +236,14 @@ async function handleEnd(message: EndOfStreamMessage, ctx: Ctx, counters: Counte
 async function handleTaskStopped(event: EcsTaskStateChangeEvent, ctx: Ctx, counters: Counters): Promise<void> {
   const { detail } = event;
   if (detail.lastStatus !== 'STOPPED' || detail.startedBy !== startedByFor(ctx.deps.config.pipelineName)) {
-    ctx.log('info', 'task state change ignored', { taskArn: detail.taskArn, lastStatus: detail.lastStatus, startedBy: detail.startedBy });
+    ctx.log.info('task state change ignored', { taskArn: detail.taskArn, lastStatus: detail.lastStatus, startedBy: detail.startedBy });
     counters.ignored++;
     return;
   }
   const streamId = overrideValue(event, ENV_STREAM_ID);
   const engine = overrideValue(event, ENV_ENGINE_NAME);
   if (!streamId || !engine) {
-    ctx.log('warn', `stopped task has no ${ENV_STREAM_ID}/${ENV_ENGINE_NAME} override`, { taskArn: detail.taskArn });
+    ctx.log.warn(`stopped task has no ${ENV_STREAM_ID}/${ENV_ENGINE_NAME} override`, { taskArn: detail.taskArn });
     counters.ignored++;
     return;
   }
@@ -259,11 +251,11 @@ async function handleTaskStopped(event: EcsTaskStateChangeEvent, ctx: Ctx, count
   const stoppedReason = [detail.stopCode, detail.stoppedReason, exitCodes.length ? `exit ${exitCodes.join(',')}` : undefined]
     .filter(Boolean).join(': ') || 'stopped';
   if (await ctx.registry.finishEngine(streamId, engine, 'stopped', { stoppedReason, taskArn: detail.taskArn })) {
-    ctx.log('info', 'stream engine task stopped', { streamId, engine, taskArn: detail.taskArn, stoppedReason });
+    ctx.log.info('stream engine task stopped', { streamId, engine, taskArn: detail.taskArn, stoppedReason });
     counters.finished++;
   } else {
     await ctx.registry.noteStopped(streamId, engine, detail.taskArn, stoppedReason);
-    ctx.log('info', 'stream engine task stopped (record already finished)', { streamId, engine, taskArn: detail.taskArn });
+    ctx.log.info('stream engine task stopped (record already finished)', { streamId, engine, taskArn: detail.taskArn });
   }
 }
 
@@ -272,24 +264,17 @@ async function emitMetrics(ctx: Ctx, counters: Counters): Promise<void> {
   try {
     active = await ctx.registry.activeStreams();
   } catch (error) {
-    ctx.log('warn', 'could not read the active stream count', { error: (error as Error).message });
+    ctx.log.warn('could not read the active stream count', { error: (error as Error).message });
   }
-  const metrics = [
-    ...(active === undefined ? [] : [{ Name: METRIC_ACTIVE_STREAMS, Unit: 'Count' }]),
-    { Name: METRIC_STREAMS_REJECTED, Unit: 'Count' },
-    { Name: METRIC_LAUNCH_FAILURES, Unit: 'Count' },
-    { Name: METRIC_MALFORMED_CONTROL_MESSAGES, Unit: 'Count' },
+  const metrics: MetricValue[] = [
+    ...(active === undefined ? [] : [{ name: METRIC_ACTIVE_STREAMS, value: active }]),
+    { name: METRIC_STREAMS_REJECTED, value: counters.rejected },
+    { name: METRIC_LAUNCH_FAILURES, value: counters.launchFailures },
+    { name: METRIC_MALFORMED_CONTROL_MESSAGES, value: counters.malformed },
   ];
-  const line = {
-    _aws: {
-      Timestamp: ctx.now(),
-      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[METRIC_DIMENSION_PIPELINE]], Metrics: metrics }],
-    },
-    [METRIC_DIMENSION_PIPELINE]: ctx.deps.config.pipelineName,
-    ...(active === undefined ? {} : { [METRIC_ACTIVE_STREAMS]: active }),
-    [METRIC_STREAMS_REJECTED]: counters.rejected,
-    [METRIC_LAUNCH_FAILURES]: counters.launchFailures,
-    [METRIC_MALFORMED_CONTROL_MESSAGES]: counters.malformed,
-  };
-  (ctx.deps.emit ?? console.log)(JSON.stringify(line));
+  publishMetrics({
+    namespace: METRIC_NAMESPACE,
+    dimensions: { [METRIC_DIMENSION_PIPELINE]: ctx.deps.config.pipelineName },
+    metrics,
+  }, ctx.deps.emitMetrics);
 }

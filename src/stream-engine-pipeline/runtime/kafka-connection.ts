@@ -19,9 +19,9 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type * as PlatformaticKafka from '@platformatic/kafka' with { 'resolution-mode': 'import' };
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ENV_KAFKA_AUTH, ENV_KAFKA_BROKERS, ENV_KAFKA_SCRAM_SECRET_ARN } from './environment';
 import { KafkaAuthMode } from './pipeline-config';
+import { awsClientConfig } from '../../shared/runtime/aws-client-config';
 
 export type KafkaLibrary = typeof PlatformaticKafka;
 export type BaseOptions = PlatformaticKafka.BaseOptions;
@@ -65,6 +65,12 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Sign a new IAM token when the cached one expires within this (tokens last 15 minutes). */
 const IAM_TOKEN_REFRESH_MARGIN_MS = 120_000;
+/**
+ * Request timeout of the secret read, shorter than the library's 10 s: the lag scaler reads it
+ * while opening its Kafka connection inside a poll, and the topic provisioner inside its
+ * CloudFormation deadline; a hung Secrets Manager endpoint must not take a poll's whole interval.
+ */
+const SECRET_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
  * Reads KAFKA_BOOTSTRAP_BROKERS, KAFKA_AUTH_MODE (default `iam`), KAFKA_SCRAM_SECRET_ARN and
@@ -189,12 +195,7 @@ function parseScramSecret(arn: string, text: string): { username: string; passwo
 let secretsClient: SecretsManagerClient | undefined;
 
 async function readSecretString(arn: string): Promise<string> {
-  if (!secretsClient) {
-    secretsClient = new SecretsManagerClient({
-      requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 5_000 }),
-      maxAttempts: 3,
-    });
-  }
+  secretsClient ??= new SecretsManagerClient(awsClientConfig({ requestTimeoutMs: SECRET_REQUEST_TIMEOUT_MS }));
   const answer = await secretsClient.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!answer.SecretString) {
     throw new Error(`SCRAM secret ${arn} has no SecretString`);

@@ -5,6 +5,7 @@
  */
 import type * as PlatformaticKafka from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { TopicSpec } from './pipeline-config';
+import { withTimeout } from '../../shared/runtime/timers';
 
 /** Kafka protocol error codes we act on (https://kafka.apache.org/protocol#protocol_error_codes). */
 export const KAFKA_UNKNOWN_TOPIC_OR_PARTITION = 3;
@@ -55,19 +56,6 @@ export function describeKafkaError(error: unknown): string {
   };
   visit(error, 0);
   return details.length ? `${error.message} (${[...new Set(details)].join('; ')})` : error.message;
-}
-
-/** Rejects with `<label> timed out after <ms> ms` when `work` takes longer. */
-export async function withTimeout<T>(work: Promise<T>, ms: number, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The TopicAdmin over a @platformatic/kafka Admin; every call is bounded by `timeoutMs`. */

@@ -15,16 +15,20 @@
  * the others go on. When Kafka cannot be read at all every count is kept. Nothing here throws
  * out of `runScaler`: the alarm comes from the LagReadFailures metric.
  */
-import { AttributeValue, BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   METRIC_CONSUMER_LAG, METRIC_DEAD_LETTERS, METRIC_DESIRED_TASKS, METRIC_DIMENSION_ENGINE, METRIC_DIMENSION_PIPELINE,
   METRIC_LAG_READ_FAILURES, METRIC_NAMESPACE,
 } from './environment';
 import { describeError, LagAdmin, LagQuery, LagResult, readLag, readTopicMessageCount } from './lag-reader';
 import { EngineRefs, ObjectEngineConfig, PipelineConfig } from './pipeline-config';
-import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from './registry-schema';
+import { scalerStateKey, ScalerStateItem } from './registry-schema';
 import { decideScaling, ScalerState, ScalingAction } from './scaling-decision';
+import { batchGetAll, DocumentSender } from '../../shared/runtime/dynamo-batch';
+import { Log } from '../../shared/runtime/logger';
+import { MetricsSink, MetricValue, publishMetrics } from '../../shared/runtime/metrics';
+import { sleep, withTimeout } from '../../shared/runtime/timers';
 
 /** A Kafka admin client the scaler can close (a @platformatic/kafka Admin fits). */
 export type LagAdminClient = LagAdmin & { close(): Promise<void> };
@@ -36,16 +40,15 @@ export interface LagScalerDeps {
   readonly createKafkaAdmin: () => Promise<LagAdminClient>;
   /** DescribeServices and UpdateService are used. */
   readonly ecs: Pick<ECSClient, 'send'>;
-  /** BatchGetItem and PutItem on the registry table. */
-  readonly ddb: Pick<DynamoDBClient, 'send'>;
+  /** BatchGetItem and PutItem on the registry table, through the DocumentClient. */
+  readonly doc: DocumentSender;
   readonly registryTable: string;
   /** Epoch ms. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Human-readable log lines. */
-  readonly log?: (line: string) => void;
-  /** One EMF JSON document per call (default: console.log). */
-  readonly emitMetrics?: (line: string) => void;
+  readonly log: Log;
+  /** Receives each EMF document as a JSON line (default: stdout, where CloudWatch reads it). */
+  readonly emitMetrics?: MetricsSink;
   /** Upper bound for reading all lag in one poll (default 15 s). */
   readonly lagReadTimeoutMs?: number;
 }
@@ -85,14 +88,14 @@ export interface RunOptions {
 export async function runScaler(deps: LagScalerDeps, options: RunOptions): Promise<PollResult[]> {
   const scaler = new LagScaler(deps);
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = deps.sleep ?? sleep;
   const results: PollResult[] = [];
   try {
     for (let i = 0; i < Math.max(1, options.polls); i++) {
       const started = now();
       results.push(await scaler.poll());
       if (i < options.polls - 1) {
-        await sleep(Math.max(0, options.intervalMs - (now() - started)));
+        await wait(Math.max(0, options.intervalMs - (now() - started)));
       }
     }
   } finally {
@@ -112,13 +115,11 @@ export class LagScaler {
   private admin?: Promise<LagAdminClient>;
   private states?: Map<string, StoredState>;
   private readonly now: () => number;
-  private readonly log: (line: string) => void;
-  private readonly emitMetrics: (line: string) => void;
+  private readonly log: Log;
 
   constructor(private readonly deps: LagScalerDeps) {
     this.now = deps.now ?? Date.now;
-    this.log = deps.log ?? ((line) => console.log(line));
-    this.emitMetrics = deps.emitMetrics ?? ((line) => console.log(line));
+    this.log = deps.log;
   }
 
   /** One poll over every object engine. Never throws. */
@@ -135,7 +136,7 @@ export class LagScaler {
       [lag, deadLetters] = await this.readKafka(engines);
     } catch (error) {
       kafkaError = describeError(error);
-      this.log(`ERROR ${pipeline}: Kafka could not be read, keeping every task count: ${kafkaError}`);
+      this.log.error('Kafka could not be read, keeping every task count', { pipeline, error: kafkaError });
       await this.dropAdmin();
     }
 
@@ -148,7 +149,7 @@ export class LagScaler {
         return await this.scaleEngine(engine, lag?.get(engine.name), kafkaError, counts.get(engine.name), states, at);
       } catch (error) {
         const reason = `unexpected error: ${describeError(error)}`;
-        this.log(`ERROR ${pipeline}/${engine.name}: ${reason}`);
+        this.log.error('scaling failed', { pipeline, engine: engine.name, reason });
         return { engine: engine.name, action: 'error', reason, updated: false } satisfies EngineOutcome;
       }
     }));
@@ -171,11 +172,11 @@ export class LagScaler {
       ? { lag: lag.totalLag, partitions: lag.partitionCount, uncommittedPartitions: lag.uncommittedPartitions }
       : {};
     if (lag && !lag.ok) {
-      this.log(`ERROR ${pipeline}/${engine.name}: lag of group ${engine.consumerGroup} on ${engine.inputTopic} unknown: ${lag.error}`);
+      this.log.error('consumer lag unknown', { pipeline, engine: engine.name, group: engine.consumerGroup, topic: engine.inputTopic, error: lag.error });
     }
     if (!count || count.desired === undefined) {
       const reason = `service desired count unknown (${count?.error ?? 'no service'}): nothing changed`;
-      this.log(`ERROR ${pipeline}/${engine.name}: ${reason}`);
+      this.log.error('scaling failed', { pipeline, engine: engine.name, reason });
       return { engine: engine.name, service: count?.service, ...lagInfo, action: 'error', reason, updated: false };
     }
     const service = count.service!;
@@ -211,7 +212,12 @@ export class LagScaler {
     // the remembered state advances only when the decision took effect
     const newState = updated || decision.desired === count.desired ? decision.newState : stored.state;
     const outcome: EngineOutcome = { engine: engine.name, service, ...lagInfo, current: count.desired, desired, action, reason, updated };
-    this.log(`${action === 'error' ? 'ERROR ' : ''}${pipeline}/${engine.name}: ${reason}`);
+    const fields = { pipeline, engine: engine.name, action, current: count.desired, desired, lag: outcome.lag, reason };
+    if (action === 'error') {
+      this.log.error('scaling failed', fields);
+    } else {
+      this.log.info('scaling decision', fields);
+    }
     await this.saveState(engine.name, newState, outcome, states, at);
     return outcome;
   }
@@ -229,7 +235,9 @@ export class LagScaler {
       readLag(admin, queries),
       deadLetterTopic
         ? readTopicMessageCount(admin, deadLetterTopic).catch((error: unknown) => {
-          this.log(`ERROR ${this.deps.config.pipelineName}: dead-letter topic ${deadLetterTopic} could not be read: ${describeError(error)}`);
+          this.log.error('dead-letter topic could not be read', {
+            pipeline: this.deps.config.pipelineName, topic: deadLetterTopic, error: describeError(error),
+          });
           return undefined;
         })
         : Promise.resolve(undefined),
@@ -311,24 +319,23 @@ export class LagScaler {
       return this.states;
     }
     const states = new Map<string, StoredState>();
+    const engineBySortKey = new Map(engines.map((e) => [scalerStateKey(e.name).sk, e.name]));
     try {
-      for (let i = 0; i < engines.length; i += 100) {
-        const keys = engines.slice(i, i + 100).map((e) => stateKey(e.name));
-        const answer = await this.deps.ddb.send(new BatchGetItemCommand({
-          RequestItems: { [this.deps.registryTable]: { Keys: keys, ConsistentRead: true } },
-        }));
-        for (const item of answer.Responses?.[this.deps.registryTable] ?? []) {
-          const name = item[REGISTRY_SORT_KEY]?.S?.replace(/^engine#/, '');
-          if (name) {
-            const state = parseState(item);
-            states.set(name, { state, written: JSON.stringify(state) });
-          }
+      // batchGetAll fetches the keys DynamoDB defers (UnprocessedKeys): a deferred engine must
+      // not start without its memory
+      const items = await batchGetAll(this.deps.doc, this.deps.registryTable, engines.map((e) => scalerStateKey(e.name)), { consistentRead: true });
+      for (const item of items as ScalerStateItem[]) {
+        const name = engineBySortKey.get(item.sk);
+        if (name) {
+          const state = scalingMemory(item);
+          states.set(name, { state, written: JSON.stringify(state) });
         }
       }
     } catch (error) {
       // without memory the scale-in wait starts again: safe (it only delays scaling in)
-      this.log(`ERROR ${this.deps.config.pipelineName}: scaler state could not be read from ${this.deps.registryTable}, `
-        + `starting without it: ${describeError(error)}`);
+      this.log.error('scaler state could not be read, starting without it', {
+        pipeline: this.deps.config.pipelineName, table: this.deps.registryTable, error: describeError(error),
+      });
     }
     this.states = states;
     return states;
@@ -342,29 +349,21 @@ export class LagScaler {
     if (previous?.written === serialized && !outcome.updated) {
       return; // nothing new to remember
     }
-    const item: Record<string, AttributeValue> = {
-      ...stateKey(engine),
-      updatedAt: { N: String(at) },
-      reason: { S: outcome.reason.slice(0, 1000) },
+    const item: ScalerStateItem = {
+      ...scalerStateKey(engine),
+      ...scalingMemory(state),
+      updatedAt: at,
+      reason: outcome.reason.slice(0, 1000),
+      desiredCount: outcome.desired,
+      lag: outcome.lag,
     };
-    for (const field of STATE_FIELDS) {
-      const value = state[field];
-      if (value !== undefined) {
-        item[field] = { N: String(value) };
-      }
-    }
-    if (outcome.desired !== undefined) {
-      item.desiredCount = { N: String(outcome.desired) };
-    }
-    if (outcome.lag !== undefined) {
-      item.lag = { N: String(outcome.lag) };
-    }
     try {
-      await this.deps.ddb.send(new PutItemCommand({ TableName: this.deps.registryTable, Item: item }));
+      // undefined attributes are left out (the DocumentClient's removeUndefinedValues)
+      await this.deps.doc.send(new PutCommand({ TableName: this.deps.registryTable, Item: item }));
       states.set(engine, { state, written: serialized });
     } catch (error) {
       // kept in memory for this invocation; written again at the next poll
-      this.log(`ERROR ${this.deps.config.pipelineName}/${engine}: scaler state not saved: ${describeError(error)}`);
+      this.log.error('scaler state not saved', { pipeline: this.deps.config.pipelineName, engine, error: describeError(error) });
     }
   }
 
@@ -374,68 +373,40 @@ export class LagScaler {
    */
   private printMetrics(outcomes: readonly EngineOutcome[], lagReadFailures: number, deadLetters: number | undefined): void {
     const pipeline = this.deps.config.pipelineName;
-    const timestamp = this.now();
     for (const o of outcomes) {
-      const metrics: Array<{ Name: string; Unit: string }> = [];
-      const values: Record<string, number> = {};
+      const metrics: MetricValue[] = [];
       if (o.lag !== undefined) {
-        metrics.push({ Name: METRIC_CONSUMER_LAG, Unit: 'Count' });
-        values[METRIC_CONSUMER_LAG] = o.lag;
+        metrics.push({ name: METRIC_CONSUMER_LAG, value: o.lag });
       }
       if (o.desired !== undefined) {
-        metrics.push({ Name: METRIC_DESIRED_TASKS, Unit: 'Count' });
-        values[METRIC_DESIRED_TASKS] = o.desired;
+        metrics.push({ name: METRIC_DESIRED_TASKS, value: o.desired });
       }
-      if (metrics.length === 0) {
-        continue;
-      }
-      this.emitMetrics(JSON.stringify({
-        _aws: {
-          Timestamp: timestamp,
-          CloudWatchMetrics: [{
-            Namespace: METRIC_NAMESPACE,
-            Dimensions: [[METRIC_DIMENSION_PIPELINE, METRIC_DIMENSION_ENGINE]],
-            Metrics: metrics,
-          }],
-        },
-        [METRIC_DIMENSION_PIPELINE]: pipeline,
-        [METRIC_DIMENSION_ENGINE]: o.engine,
-        ...values,
-        action: o.action,
-      }));
+      publishMetrics({
+        namespace: METRIC_NAMESPACE,
+        dimensions: { [METRIC_DIMENSION_PIPELINE]: pipeline, [METRIC_DIMENSION_ENGINE]: o.engine },
+        metrics,
+        properties: { action: o.action },
+      }, this.deps.emitMetrics);
     }
-    const pipelineMetrics = [{ Name: METRIC_LAG_READ_FAILURES, Unit: 'Count' }];
-    if (deadLetters !== undefined) {
-      pipelineMetrics.push({ Name: METRIC_DEAD_LETTERS, Unit: 'Count' });
-    }
-    this.emitMetrics(JSON.stringify({
-      _aws: {
-        Timestamp: timestamp,
-        CloudWatchMetrics: [{
-          Namespace: METRIC_NAMESPACE,
-          Dimensions: [[METRIC_DIMENSION_PIPELINE]],
-          Metrics: pipelineMetrics,
-        }],
-      },
-      [METRIC_DIMENSION_PIPELINE]: pipeline,
-      [METRIC_LAG_READ_FAILURES]: lagReadFailures,
-      ...(deadLetters !== undefined ? { [METRIC_DEAD_LETTERS]: deadLetters } : {}),
-    }));
+    publishMetrics({
+      namespace: METRIC_NAMESPACE,
+      dimensions: { [METRIC_DIMENSION_PIPELINE]: pipeline },
+      metrics: [
+        { name: METRIC_LAG_READ_FAILURES, value: lagReadFailures },
+        ...(deadLetters !== undefined ? [{ name: METRIC_DEAD_LETTERS, value: deadLetters }] : []),
+      ],
+    }, this.deps.emitMetrics);
   }
 }
 
 const STATE_FIELDS = ['lowerSince', 'lowerTarget', 'lastScaleOutAt', 'lastScaleInAt'] as const;
 
-/** The registry key of an engine's scaler state. */
-export function stateKey(engine: string): Record<string, AttributeValue> {
-  return { [REGISTRY_PARTITION_KEY]: { S: 'scaler' }, [REGISTRY_SORT_KEY]: { S: `engine#${engine}` } };
-}
-
-function parseState(item: Record<string, AttributeValue>): ScalerState {
+/** The scaling memory in `source` (a decision's new state or a stored item): its fields that are numbers. */
+function scalingMemory(source: ScalerState): ScalerState {
   const state: Record<string, number> = {};
   for (const field of STATE_FIELDS) {
-    const value = Number(item[field]?.N);
-    if (item[field]?.N !== undefined && Number.isFinite(value)) {
+    const value = source[field];
+    if (typeof value === 'number' && Number.isFinite(value)) {
       state[field] = value;
     }
   }
@@ -448,12 +419,4 @@ function sameService(ref: string, name: string | undefined, arn: string | undefi
 
 function lastPart(arnOrName: string): string {
   return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

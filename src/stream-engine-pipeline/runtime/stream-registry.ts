@@ -1,13 +1,14 @@
 /**
- * The Coordinator's records in the registry table (see registry-schema.ts): who launched what,
- * and how many streams hold a slot. Every write is conditional, so a repeated or concurrent
- * stream-init never launches twice and a slot is never released twice.
+ * The Coordinator's records in the registry table (key layout and item shapes in
+ * registry-schema.ts): who launched what, and how many streams hold a slot. Every write is
+ * conditional, so a repeated or concurrent stream-init never launches twice and a slot is never
+ * released twice.
  *
- * | item              | pk                  | sk               | written by                         |
- * |-------------------|---------------------|------------------|------------------------------------|
- * | stream claim      | `stream#<streamId>` | `stream`         | the first stream-init (the claim)  |
- * | stream x engine   | `stream#<streamId>` | `engine#<name>`  | launch, end-of-stream, task stop   |
- * | active count      | `streams`           | `active`         | slot acquire / release             |
+ * | item              | written by                         |
+ * |-------------------|------------------------------------|
+ * | stream claim      | the first stream-init (the claim)  |
+ * | stream x engine   | launch, end-of-stream, task stop   |
+ * | active counter    | slot acquire / release             |
  *
  * Without DynamoDB transactions (dynalite, the local test DynamoDB, has none) the steps are
  * ordered so that a crash can only ever leak a slot, never launch twice:
@@ -19,18 +20,16 @@
  *    conditional flip of `released`; the stream claim counts its open engines down and the one
  *    release that reaches 0 decrements the counter.
  */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { REGISTRY_PARTITION_KEY as PK, REGISTRY_SORT_KEY as SK, REGISTRY_TTL_ATTRIBUTE as TTL } from './registry-schema';
+  ActiveCounterItem, activeCounterKey, EngineStatus, REGISTRY_PARTITION_KEY as PK, REGISTRY_TTL_ATTRIBUTE as TTL,
+  StreamClaimItem, streamClaimKey, StreamEngineItem, streamEngineKey, StreamStatus,
+} from './registry-schema';
+import { isConditionalCheckFailed } from '../../shared/runtime/aws-clients';
+import { DocumentSender } from '../../shared/runtime/dynamo-batch';
 
-export const STREAM_CLAIM_SK = 'stream';
-export const ACTIVE_COUNTER_KEY = { pk: 'streams', sk: 'active' } as const;
 /** Finished, failed and rejected records expire after this long. */
 export const FINISHED_RECORD_TTL_SECONDS = 7 * 24 * 3600;
-
-export type StreamStatus = 'claimed' | 'active' | 'rejected' | 'finished';
-export type EngineStatus = 'launching' | 'running' | 'rejected' | 'failed' | 'finished' | 'stopped';
 
 export interface EngineRecord {
   readonly streamId: string;
@@ -51,20 +50,13 @@ export interface StreamClaim {
   readonly open: number;
 }
 
-/** Anything with the DynamoDB client's `send` (the real client, or one pointed at dynalite). */
-export type DynamoSender = Pick<DynamoDBClient, 'send'>;
-
-const S = (s: string): AttributeValue => ({ S: s });
-const N = (n: number): AttributeValue => ({ N: String(n) });
-const streamPk = (streamId: string) => S(`stream#${streamId}`);
-const engineSk = (engine: string) => S(`engine#${engine}`);
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+/** Swallows a failed condition (the write was not needed); anything else is rethrown. */
+function unlessConditionFailed(error: unknown): void {
+  if (!isConditionalCheckFailed(error)) throw error;
 }
 
 export class StreamRegistry {
-  constructor(private readonly ddb: DynamoSender, private readonly table: string, private readonly now: () => number = Date.now) {}
+  constructor(private readonly doc: DocumentSender, private readonly table: string, private readonly now: () => number = Date.now) {}
 
   private expiresAt(): number {
     return Math.floor(this.now() / 1000) + FINISHED_RECORD_TTL_SECONDS;
@@ -76,25 +68,25 @@ export class StreamRegistry {
 
   /** Step 1. 'claimed' (new), 'resume' (our own unfinished claim) or 'duplicate'. */
   async claimStream(streamId: string, engines: string[], owner: string): Promise<{ outcome: 'claimed' | 'resume' | 'duplicate'; claim?: StreamClaim }> {
+    const item: StreamClaimItem = {
+      ...streamClaimKey(streamId),
+      streamId,
+      status: 'claimed',
+      owner,
+      engines,
+      open: engines.length,
+      claimedAt: this.iso(),
+    };
     try {
-      await this.ddb.send(new PutItemCommand({
+      await this.doc.send(new PutCommand({
         TableName: this.table,
-        Item: {
-          [PK]: streamPk(streamId),
-          [SK]: S(STREAM_CLAIM_SK),
-          streamId: S(streamId),
-          status: S('claimed'),
-          owner: S(owner),
-          engines: { L: engines.map(S) },
-          open: N(engines.length),
-          claimedAt: S(this.iso()),
-        },
+        Item: item,
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
       }));
       return { outcome: 'claimed' };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      unlessConditionFailed(error);
     }
     const claim = await this.getClaim(streamId);
     if (claim && claim.owner === owner && (claim.status === 'claimed' || claim.status === 'active')) {
@@ -104,119 +96,114 @@ export class StreamRegistry {
   }
 
   async getClaim(streamId: string): Promise<StreamClaim | undefined> {
-    const { Item } = await this.ddb.send(new GetItemCommand({
-      TableName: this.table, Key: { [PK]: streamPk(streamId), [SK]: S(STREAM_CLAIM_SK) }, ConsistentRead: true,
-    }));
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: streamClaimKey(streamId), ConsistentRead: true }));
     if (!Item) return undefined;
-    return {
-      streamId: Item.streamId?.S ?? streamId,
-      status: Item.status?.S as StreamStatus,
-      owner: Item.owner?.S ?? '',
-      engines: (Item.engines?.L ?? []).map((v) => v.S ?? ''),
-      open: Number(Item.open?.N ?? 0),
-    };
+    const item = Item as Partial<StreamClaimItem>;
+    return { streamId: item.streamId ?? streamId, status: item.status!, owner: item.owner ?? '', engines: item.engines ?? [], open: item.open ?? 0 };
   }
 
   /** Step 2: takes a slot when fewer than `max` are taken; false = over the limit. */
   async acquireSlot(max: number): Promise<boolean> {
     try {
-      await this.ddb.send(new UpdateItemCommand({
+      await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: { [PK]: S(ACTIVE_COUNTER_KEY.pk), [SK]: S(ACTIVE_COUNTER_KEY.sk) },
+        Key: activeCounterKey(),
         UpdateExpression: 'ADD active :one',
         ConditionExpression: 'attribute_not_exists(active) OR active < :max',
-        ExpressionAttributeValues: { ':one': N(1), ':max': N(max) },
+        ExpressionAttributeValues: { ':one': 1, ':max': max },
       }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      unlessConditionFailed(error);
+      return false;
     }
   }
 
   async markStreamActive(streamId: string): Promise<void> {
-    await this.ddb.send(new UpdateItemCommand({
+    await this.doc.send(new UpdateCommand({
       TableName: this.table,
-      Key: { [PK]: streamPk(streamId), [SK]: S(STREAM_CLAIM_SK) },
+      Key: streamClaimKey(streamId),
       UpdateExpression: 'SET #s = :active',
       ConditionExpression: '#s = :claimed',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':active': S('active'), ':claimed': S('claimed') },
-    })).catch((error) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+      ExpressionAttributeValues: { ':active': 'active', ':claimed': 'claimed' },
+    })).catch(unlessConditionFailed);
   }
 
   /** Over the limit: the claim and one record per engine say so (and expire). */
   async markStreamRejected(streamId: string, engines: string[], reason: string): Promise<void> {
     const expiresAt = this.expiresAt();
-    await this.ddb.send(new UpdateItemCommand({
+    await this.doc.send(new UpdateCommand({
       TableName: this.table,
-      Key: { [PK]: streamPk(streamId), [SK]: S(STREAM_CLAIM_SK) },
+      Key: streamClaimKey(streamId),
       UpdateExpression: 'SET #s = :rejected, #open = :zero, reason = :reason, #ttl = :ttl',
       ExpressionAttributeNames: { '#s': 'status', '#open': 'open', '#ttl': TTL },
-      ExpressionAttributeValues: { ':rejected': S('rejected'), ':zero': N(0), ':reason': S(reason), ':ttl': N(expiresAt) },
+      ExpressionAttributeValues: { ':rejected': 'rejected', ':zero': 0, ':reason': reason, ':ttl': expiresAt },
     }));
     for (const engine of engines) {
-      await this.ddb.send(new PutItemCommand({
+      const item: StreamEngineItem = {
+        ...streamEngineKey(streamId, engine),
+        streamId,
+        engine,
+        status: 'rejected',
+        released: true,
+        reason,
+        finishedAt: this.iso(),
+        expiresAt,
+      };
+      await this.doc.send(new PutCommand({
         TableName: this.table,
-        Item: {
-          ...engineRecordKeys(streamId, engine),
-          status: S('rejected'),
-          released: { BOOL: true },
-          reason: S(reason),
-          finishedAt: S(this.iso()),
-          [TTL]: N(expiresAt),
-        },
+        Item: item,
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
-      })).catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+      })).catch(unlessConditionFailed);
     }
   }
 
   /** Step 3: the stream x engine record; false when it exists and is not ours to (re)launch. */
   async beginLaunch(streamId: string, engine: string, owner: string): Promise<boolean> {
+    const item: StreamEngineItem = {
+      ...streamEngineKey(streamId, engine),
+      streamId,
+      engine,
+      status: 'launching',
+      owner,
+      claimedAt: this.iso(),
+    };
     try {
-      await this.ddb.send(new PutItemCommand({
+      await this.doc.send(new PutCommand({
         TableName: this.table,
-        Item: {
-          ...engineRecordKeys(streamId, engine),
-          status: S('launching'),
-          owner: S(owner),
-          claimedAt: S(this.iso()),
-        },
+        Item: item,
         ConditionExpression: 'attribute_not_exists(#pk) OR (#s = :launching AND #o = :owner)',
         ExpressionAttributeNames: { '#pk': PK, '#s': 'status', '#o': 'owner' },
-        ExpressionAttributeValues: { ':launching': S('launching'), ':owner': S(owner) },
+        ExpressionAttributeValues: { ':launching': 'launching', ':owner': owner },
       }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      unlessConditionFailed(error);
+      return false;
     }
   }
 
   /** Stores the task ARN; the status becomes `running` unless the stream already ended. */
   async recordTask(streamId: string, engine: string, taskArn: string, attempts: number): Promise<void> {
-    const key = { [PK]: streamPk(streamId), [SK]: engineSk(engine) };
+    const values = { ':arn': taskArn, ':attempts': attempts, ':at': this.iso() };
     try {
-      await this.ddb.send(new UpdateItemCommand({
+      await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: key,
+        Key: streamEngineKey(streamId, engine),
         UpdateExpression: 'SET taskArn = :arn, attempts = :attempts, startedAt = :at, #s = :running',
         ConditionExpression: '#s = :launching',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':arn': S(taskArn), ':attempts': N(attempts), ':at': S(this.iso()), ':running': S('running'), ':launching': S('launching') },
+        ExpressionAttributeValues: { ...values, ':running': 'running', ':launching': 'launching' },
       }));
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      await this.ddb.send(new UpdateItemCommand({
+      unlessConditionFailed(error);
+      await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: key,
+        Key: streamEngineKey(streamId, engine),
         UpdateExpression: 'SET taskArn = :arn, attempts = :attempts, startedAt = :at',
-        ExpressionAttributeValues: { ':arn': S(taskArn), ':attempts': N(attempts), ':at': S(this.iso()) },
+        ExpressionAttributeValues: values,
       }));
     }
   }
@@ -228,36 +215,35 @@ export class StreamRegistry {
    */
   async finishEngine(streamId: string, engine: string, status: 'finished' | 'failed' | 'stopped',
     details: { reason?: string; stoppedReason?: string; taskArn?: string } = {}): Promise<boolean> {
-    const names: Record<string, string> = { '#pk': PK, '#s': 'status', '#ttl': TTL };
-    const values: Record<string, AttributeValue> = {
-      ':status': S(status), ':true': { BOOL: true }, ':at': S(this.iso()), ':ttl': N(this.expiresAt()), ':rejected': S('rejected'),
+    const values: Record<string, unknown> = {
+      ':status': status, ':true': true, ':at': this.iso(), ':ttl': this.expiresAt(), ':rejected': 'rejected',
     };
     let update = 'SET #s = :status, released = :true, finishedAt = :at, #ttl = :ttl';
     let condition = 'attribute_exists(#pk) AND attribute_not_exists(released) AND #s <> :rejected';
     if (details.reason) {
       update += ', reason = :reason';
-      values[':reason'] = S(details.reason);
+      values[':reason'] = details.reason;
     }
     if (details.stoppedReason) {
       update += ', stoppedReason = :stoppedReason';
-      values[':stoppedReason'] = S(details.stoppedReason);
+      values[':stoppedReason'] = details.stoppedReason;
     }
     if (details.taskArn) {
       condition += ' AND (attribute_not_exists(taskArn) OR taskArn = :task)';
-      values[':task'] = S(details.taskArn);
+      values[':task'] = details.taskArn;
     }
     try {
-      await this.ddb.send(new UpdateItemCommand({
+      await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: { [PK]: streamPk(streamId), [SK]: engineSk(engine) },
+        Key: streamEngineKey(streamId, engine),
         UpdateExpression: update,
         ConditionExpression: condition,
-        ExpressionAttributeNames: names,
+        ExpressionAttributeNames: { '#pk': PK, '#s': 'status', '#ttl': TTL },
         ExpressionAttributeValues: values,
       }));
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      unlessConditionFailed(error);
+      return false;
     }
     await this.releaseShare(streamId);
     return true;
@@ -265,83 +251,71 @@ export class StreamRegistry {
 
   /** Keeps why a task stopped on a record that was already finished (by end-of-stream). */
   async noteStopped(streamId: string, engine: string, taskArn: string, stoppedReason: string): Promise<void> {
-    await this.ddb.send(new UpdateItemCommand({
+    await this.doc.send(new UpdateCommand({
       TableName: this.table,
-      Key: { [PK]: streamPk(streamId), [SK]: engineSk(engine) },
+      Key: streamEngineKey(streamId, engine),
       UpdateExpression: 'SET stoppedReason = :r, stoppedAt = :at',
       ConditionExpression: 'attribute_exists(#pk) AND taskArn = :task',
       ExpressionAttributeNames: { '#pk': PK },
-      ExpressionAttributeValues: { ':r': S(stoppedReason), ':at': S(this.iso()), ':task': S(taskArn) },
-    })).catch((error) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+      ExpressionAttributeValues: { ':r': stoppedReason, ':at': this.iso(), ':task': taskArn },
+    })).catch(unlessConditionFailed);
   }
 
   /** One engine of the stream is done: the last one gives the stream's slot back. */
   private async releaseShare(streamId: string): Promise<void> {
     let open: number;
     try {
-      const { Attributes } = await this.ddb.send(new UpdateItemCommand({
+      const { Attributes } = await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: { [PK]: streamPk(streamId), [SK]: S(STREAM_CLAIM_SK) },
+        Key: streamClaimKey(streamId),
         UpdateExpression: 'ADD #open :minus',
         ConditionExpression: '#open > :zero AND #s <> :rejected',
         ExpressionAttributeNames: { '#open': 'open', '#s': 'status' },
-        ExpressionAttributeValues: { ':minus': N(-1), ':zero': N(0), ':rejected': S('rejected') },
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0, ':rejected': 'rejected' },
         ReturnValues: 'UPDATED_NEW',
       }));
-      open = Number(Attributes?.open?.N ?? 0);
+      open = (Attributes as Pick<StreamClaimItem, 'open'> | undefined)?.open ?? 0;
     } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw error;
+      unlessConditionFailed(error);
+      return;
     }
     if (open > 0) return;
-    await this.ddb.send(new UpdateItemCommand({
+    await this.doc.send(new UpdateCommand({
       TableName: this.table,
-      Key: { [PK]: streamPk(streamId), [SK]: S(STREAM_CLAIM_SK) },
+      Key: streamClaimKey(streamId),
       UpdateExpression: 'SET #s = :finished, finishedAt = :at, #ttl = :ttl',
       ExpressionAttributeNames: { '#s': 'status', '#ttl': TTL },
-      ExpressionAttributeValues: { ':finished': S('finished'), ':at': S(this.iso()), ':ttl': N(this.expiresAt()) },
+      ExpressionAttributeValues: { ':finished': 'finished', ':at': this.iso(), ':ttl': this.expiresAt() },
     }));
-    await this.ddb.send(new UpdateItemCommand({
+    await this.doc.send(new UpdateCommand({
       TableName: this.table,
-      Key: { [PK]: S(ACTIVE_COUNTER_KEY.pk), [SK]: S(ACTIVE_COUNTER_KEY.sk) },
+      Key: activeCounterKey(),
       UpdateExpression: 'ADD active :minus',
       ConditionExpression: 'active > :zero',
-      ExpressionAttributeValues: { ':minus': N(-1), ':zero': N(0) },
-    })).catch((error) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+    })).catch(unlessConditionFailed);
   }
 
   /** The stream x engine record, or undefined. */
   async getEngine(streamId: string, engine: string): Promise<EngineRecord | undefined> {
-    const { Item } = await this.ddb.send(new GetItemCommand({
-      TableName: this.table, Key: { [PK]: streamPk(streamId), [SK]: engineSk(engine) }, ConsistentRead: true,
-    }));
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: streamEngineKey(streamId, engine), ConsistentRead: true }));
     if (!Item) return undefined;
+    const item = Item as StreamEngineItem;
     return {
       streamId,
       engine,
-      status: Item.status?.S as EngineStatus,
-      taskArn: Item.taskArn?.S,
-      released: Item.released?.BOOL === true,
-      reason: Item.reason?.S,
-      stoppedReason: Item.stoppedReason?.S,
-      expiresAt: Item[TTL]?.N ? Number(Item[TTL].N) : undefined,
+      status: item.status,
+      taskArn: item.taskArn,
+      released: item.released === true,
+      reason: item.reason,
+      stoppedReason: item.stoppedReason,
+      expiresAt: item.expiresAt,
     };
   }
 
   /** The counter: streams holding a slot. */
   async activeStreams(): Promise<number> {
-    const { Item } = await this.ddb.send(new GetItemCommand({
-      TableName: this.table, Key: { [PK]: S(ACTIVE_COUNTER_KEY.pk), [SK]: S(ACTIVE_COUNTER_KEY.sk) }, ConsistentRead: true,
-    }));
-    return Number(Item?.active?.N ?? 0);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: activeCounterKey(), ConsistentRead: true }));
+    return (Item as ActiveCounterItem | undefined)?.active ?? 0;
   }
-}
-
-/** The key and identity attributes of a stream x engine record. */
-function engineRecordKeys(streamId: string, engine: string): Record<string, AttributeValue> {
-  return { [PK]: streamPk(streamId), [SK]: engineSk(engine), streamId: S(streamId), engine: S(engine) };
 }

@@ -21,8 +21,10 @@
  *   any error, and before the Lambda itself times out).
  */
 import { CfnCustomResourceEvent, cfnResponse, CfnResponse, sendCfnResponse } from './cfn-response';
-import { describeKafkaError, TopicAdmin, withTimeout } from './kafka-topic-admin';
+import { describeKafkaError, TopicAdmin } from './kafka-topic-admin';
 import { TopicSpec } from './pipeline-config';
+import { Log } from '../../shared/runtime/logger';
+import { withTimeout } from '../../shared/runtime/timers';
 
 export interface TopicProvisionerDeps {
   /** Opens the admin client (called at most once per event, and not for no-op Deletes). */
@@ -31,7 +33,7 @@ export interface TopicProvisionerDeps {
   readonly respond?: (url: string, response: CfnResponse) => Promise<void>;
   /** Milliseconds this invocation has left (Lambda context); default 5 minutes. */
   readonly remainingTimeMs?: () => number;
-  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  readonly log: Log;
 }
 
 /** Answer this long before the Lambda would be killed. */
@@ -87,7 +89,7 @@ export function readRetainOnDelete(properties: Record<string, unknown> | undefin
 
 /** Handles one custom resource event and always answers CloudFormation. Never rejects. */
 export async function handleTopicProvisionerEvent(event: CfnCustomResourceEvent, deps: TopicProvisionerDeps): Promise<CfnResponse> {
-  const log = deps.log ?? ((message, fields) => console.log(JSON.stringify({ message, ...fields })));
+  const { log } = deps;
   const respond = deps.respond ?? ((url, response) => sendCfnResponse(url, response));
   const physicalId = event.RequestType === 'Create' || !event.PhysicalResourceId
     ? `${PHYSICAL_ID_PREFIX}:${stackName(event.StackId)}:${event.LogicalResourceId}`
@@ -100,7 +102,7 @@ export async function handleTopicProvisionerEvent(event: CfnCustomResourceEvent,
     response = cfnResponse(event, 'SUCCESS', 'OK', physicalId, data);
   } catch (error) {
     const reason = describeKafkaError(error);
-    log('topic provisioning failed', { requestType: event.RequestType, error: reason });
+    log.error('topic provisioning failed', { requestType: event.RequestType, error: reason });
     // A failed Create gets an id that the rollback Delete recognises and leaves alone.
     const id = event.RequestType === 'Create' ? `${PHYSICAL_ID_PREFIX}:${FAILED_CREATE_MARKER}:${event.RequestId}` : physicalId;
     response = cfnResponse(event, 'FAILED', reason, id);
@@ -109,16 +111,15 @@ export async function handleTopicProvisionerEvent(event: CfnCustomResourceEvent,
     await respond(event.ResponseURL, response);
   } catch (error) {
     // Nothing else can be done: CloudFormation times the resource out.
-    log('could not answer CloudFormation', { error: (error as Error).message });
+    log.error('could not answer CloudFormation', { error: (error as Error).message });
   }
   return response;
 }
 
-async function apply(event: CfnCustomResourceEvent, deps: TopicProvisionerDeps,
-  log: (message: string, fields?: Record<string, unknown>) => void): Promise<Record<string, string>> {
+async function apply(event: CfnCustomResourceEvent, deps: TopicProvisionerDeps, log: Log): Promise<Record<string, string>> {
   if (event.RequestType === 'Delete') {
     if (event.PhysicalResourceId?.startsWith(`${PHYSICAL_ID_PREFIX}:${FAILED_CREATE_MARKER}:`)) {
-      log('rollback of a failed create: nothing to delete');
+      log.info('rollback of a failed create: nothing to delete');
       return {};
     }
     // Bad properties on Delete must not block the stack: keep whatever exists.
@@ -126,16 +127,16 @@ async function apply(event: CfnCustomResourceEvent, deps: TopicProvisionerDeps,
     try {
       topics = readTopicSpecs(event.ResourceProperties);
     } catch (error) {
-      log('unreadable properties on delete: topics kept', { error: (error as Error).message });
+      log.warn('unreadable properties on delete: topics kept', { error: (error as Error).message });
       return {};
     }
     if (readRetainOnDelete(event.ResourceProperties)) {
-      log('topics retained on delete', { topics: topics.map((t) => t.name) });
+      log.info('topics retained on delete', { topics: topics.map((t) => t.name) });
       return {};
     }
     return withAdmin(deps, async (admin) => {
       await admin.delete(topics.map((t) => t.name));
-      log('topics deleted', { topics: topics.map((t) => t.name) });
+      log.info('topics deleted', { topics: topics.map((t) => t.name) });
       return { DeletedTopics: topics.map((t) => t.name).join(',') };
     });
   }
@@ -149,7 +150,7 @@ async function apply(event: CfnCustomResourceEvent, deps: TopicProvisionerDeps,
       // nothing to compare with
     }
     const dropped = oldNames.filter((n) => !topics.some((t) => t.name === n));
-    if (dropped.length) log('topics removed from the resource are kept (never deleted implicitly)', { topics: dropped });
+    if (dropped.length) log.info('topics removed from the resource are kept (never deleted implicitly)', { topics: dropped });
   }
 
   return withAdmin(deps, async (admin) => {
@@ -177,13 +178,13 @@ async function apply(event: CfnCustomResourceEvent, deps: TopicProvisionerDeps,
         raised.push(topic.name);
       }
       if (topic.replicationFactor !== -1 && current.replicationFactor !== topic.replicationFactor) {
-        log('replication factor differs and is not changed by the provisioner', {
+        log.warn('replication factor differs and is not changed by the provisioner', {
           topic: topic.name, current: current.replicationFactor, requested: topic.replicationFactor,
         });
       }
       await admin.setConfigs(topic.name, topic.config);
     }
-    log('topics provisioned', { created, raised, topics: topics.map((t) => t.name) });
+    log.info('topics provisioned', { created, raised, topics: topics.map((t) => t.name) });
     return { TopicNames: topics.map((t) => t.name).join(','), Created: created.join(','), Raised: raised.join(',') };
   });
 }

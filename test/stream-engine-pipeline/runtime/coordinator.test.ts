@@ -6,8 +6,9 @@
  * FakeEcs (coordinator-helpers.ts), which records calls and can throttle or fail on demand.
  * Back-off sleeps are injected and recorded; no test asserts on time.
  */
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { consumeRecords, createRegistryTable, createTopic, FakeEcs, kafkaEvent, produce } from './coordinator-helpers';
+import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import {
   CoordinatorDeps, CoordinatorSummary, handleCoordinatorEvent,
 } from '../../../src/stream-engine-pipeline/runtime/coordinator';
@@ -17,6 +18,7 @@ import { EngineRefs, PipelineConfig } from '../../../src/stream-engine-pipeline/
 import { FINISHED_RECORD_TTL_SECONDS, StreamRegistry } from '../../../src/stream-engine-pipeline/runtime/stream-registry';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 import { ensureKafka } from '../../helpers/kafka-broker';
+import { RecordingLog } from '../../helpers/recording-log';
 
 const NOW = Date.parse('2026-03-10T08:00:00Z');
 
@@ -47,9 +49,11 @@ const REFS: EngineRefs = {
 
 let bootstrap: string;
 let dynamo: LocalDynamo;
+let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   [bootstrap, dynamo] = await Promise.all([ensureKafka(), startDynalite()]);
+  doc = documentClient(dynamo.client);
 }, 240_000);
 afterAll(async () => {
   await dynamo?.stop();
@@ -74,7 +78,7 @@ interface Harness {
   readonly registry: StreamRegistry;
   readonly sleeps: number[];
   readonly emf: any[];
-  readonly logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+  readonly log: RecordingLog;
   readonly deps: CoordinatorDeps;
   run(event: unknown): Promise<CoordinatorSummary>;
 }
@@ -84,26 +88,26 @@ async function harness(config: Partial<PipelineConfig> = {}): Promise<Harness> {
   const ecs = new FakeEcs();
   const sleeps: number[] = [];
   const emf: any[] = [];
-  const logs: Harness['logs'] = [];
+  const log = new RecordingLog();
   const deps: CoordinatorDeps = {
     config: { ...CONFIG, ...config },
     refs: REFS,
-    ddb: dynamo.client,
+    doc,
     tableName,
     ecs,
     now: () => NOW,
     sleep: async (ms) => { sleeps.push(ms); },
     random: () => 0.5,
-    log: (level, message, fields) => logs.push({ level, message, fields }),
-    emit: (line) => emf.push(JSON.parse(line)),
+    log,
+    emitMetrics: (line) => emf.push(JSON.parse(line)),
   };
   return {
     ecs,
     sleeps,
     emf,
-    logs,
+    log,
     deps,
-    registry: new StreamRegistry(dynamo.client, tableName, () => NOW),
+    registry: new StreamRegistry(doc, tableName, () => NOW),
     run: (event) => handleCoordinatorEvent(event, deps),
   };
 }
@@ -217,7 +221,11 @@ describe('stream-init launches exactly one task per stream x engine', () => {
     expect(summary).toMatchObject({ launched: 1, malformed: 1 });
     expect(h.ecs.calls).toHaveLength(1);
     expect(h.ecs.callsFor('detect')[0].tags).toContainEqual({ key: 'stream-id', value: 'cam-4' });
-    expect(h.logs.map((l) => l.message)).toContain('stream-init names engines this pipeline does not have');
+    const unknownEngines = h.log.withMessage('stream-init names engines this pipeline does not have');
+    expect(unknownEngines).toHaveLength(2);
+    expect(unknownEngines).toEqual(expect.arrayContaining(['cam-4', 'cam-5'].map((streamId) => ({
+      level: 'warn', message: 'stream-init names engines this pipeline does not have', fields: { streamId, unknown: ['ocr'] },
+    }))));
   });
 });
 
@@ -231,10 +239,11 @@ describe('maxConcurrentStreams', () => {
     expect(await h.registry.getEngine('s-c', 'transcribe')).toMatchObject({ status: 'rejected', reason: 'maxConcurrentStreams (2) reached' });
     expect(await h.registry.getClaim('s-c')).toMatchObject({ status: 'rejected' });
     expect(h.emf.at(-1)).toMatchObject({ ActiveStreams: 2, StreamsRejected: 1 });
-    expect(h.emf.at(-1)._aws.CloudWatchMetrics[0]).toMatchObject({
+    expect(h.emf.at(-1)._aws.CloudWatchMetrics).toEqual([{
       Namespace: 'CdkStatusAndStreams/StreamEnginePipeline',
       Dimensions: [['Pipeline']],
-    });
+      Metrics: ['ActiveStreams', 'StreamsRejected', 'LaunchFailures', 'MalformedControlMessages'].map((Name) => ({ Name, Unit: 'Count' })),
+    }]);
 
     // the rejected stream's end-of-stream and a repeated init change nothing
     const after = await h.run(kafkaEvent(await throughKafka([{ key: 's-c', value: end('s-c') }, { key: 's-c', value: init('s-c') }])));
@@ -373,8 +382,8 @@ describe('poison messages', () => {
     ]);
     const summary = await h.run(kafkaEvent(records));
     expect(summary).toMatchObject({ records: 4, malformed: 2, ignored: 1, launched: 1 });
-    expect(h.logs.filter((l) => l.message === 'control message skipped: malformed').map((l) => l.fields!.error)).toEqual([
-      expect.stringContaining('not JSON'), 'stream-init: /createdAt is required',
+    expect(h.log.withMessage('control message skipped: malformed').map((l) => [l.level, l.fields.error])).toEqual([
+      ['warn', expect.stringContaining('not JSON')], ['warn', 'stream-init: /createdAt is required'],
     ]);
     expect(h.emf.at(-1)).toMatchObject({ MalformedControlMessages: 2 });
   });
@@ -398,14 +407,14 @@ describe('poison messages', () => {
     let failCounter = true;
     const flaky: CoordinatorDeps = {
       ...h.deps,
-      ddb: {
+      doc: {
         send: ((command: any) => {
           // the slot counter update fails once, after the stream was claimed
-          if (failCounter && command instanceof UpdateItemCommand && command.input.Key?.pk?.S === 'streams') {
+          if (failCounter && command instanceof UpdateCommand && command.input.Key?.pk === 'streams') {
             failCounter = false;
             return Promise.reject(Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' }));
           }
-          return dynamo.client.send(command);
+          return doc.send(command);
         }) as any,
       },
     };

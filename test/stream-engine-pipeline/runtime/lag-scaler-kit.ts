@@ -8,8 +8,10 @@ import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { sleep } from '../../../src/shared/runtime/timers';
 import type { MediaChunkMessage } from '../../../src/stream-engine-pipeline/messages';
 import { loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
+import { isUnknownTopicError } from '../../../src/stream-engine-pipeline/runtime/lag-reader';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
 import { createKeyTable } from '../../helpers/dynalite';
 
@@ -28,7 +30,16 @@ export function newAdmin(bootstrap: string, clientId = 'lag-scaler-test'): Admin
 
 export async function createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
   await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
-  await admin.metadata({ topics: [topic], forceUpdate: true });
+  // on a busy broker a new topic's metadata can lag its creation by a moment: wait (up to 10 s)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.metadata({ topics: [topic], forceUpdate: true });
+      return;
+    } catch (error) {
+      if (!isUnknownTopicError(error) || attempt >= 100) throw error;
+      await sleep(100);
+    }
+  }
 }
 
 /** Produces `count` messages: `perKey` messages per key so they spread over the partitions. */

@@ -1,10 +1,13 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, FakeService, newAdmin, produceKeyed, uniqueName } from './lag-scaler-kit';
-import { LagAdminClient, LagScalerDeps, runScaler, stateKey } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
+import { documentClient } from '../../../src/shared/runtime/aws-clients';
+import { LagAdminClient, LagScalerDeps, runScaler } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
 import { LagScalingConfig, ObjectEngineConfig, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
+import { scalerStateKey, ScalerStateItem } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
 import { startDynalite, LocalDynamo } from '../../helpers/dynalite';
 import { ensureKafka } from '../../helpers/kafka-broker';
+import { RecordingLog } from '../../helpers/recording-log';
 
 // The lag scaler's poll loop with a real Kafka broker (lag), dynalite (registry table) and a
 // fake ECS client: ECS has no local implementation, so DescribeServices/UpdateService are
@@ -17,6 +20,7 @@ const scaling: LagScalingConfig = {
 let bootstrap: string;
 let admin: Admin;
 let dynamo: LocalDynamo;
+let doc: DynamoDBDocumentClient;
 let table: string;
 let topic: string; // 4 partitions, 100 messages
 let deadLetterTopic: string; // 2 partitions, 7 messages
@@ -25,6 +29,7 @@ beforeAll(async () => {
   bootstrap = await ensureKafka();
   admin = newAdmin(bootstrap);
   dynamo = await startDynalite();
+  doc = documentClient(dynamo.client);
   table = await createRegistryTable(dynamo.client);
   topic = uniqueName('scaler-objects');
   await createTopic(admin, topic, 4);
@@ -58,7 +63,7 @@ function pipelineConfig(engines: ObjectEngineConfig[]): PipelineConfig {
 interface Harness {
   deps: LagScalerDeps;
   ecs: FakeEcs;
-  logs: string[];
+  log: RecordingLog;
   metrics: any[];
   clock: { now: number };
   adminsOpened: () => number;
@@ -66,7 +71,7 @@ interface Harness {
 
 function harness(engines: ObjectEngineConfig[], services: Record<string, Partial<FakeService>>, brokers = bootstrap): Harness {
   const ecs = new FakeEcs(new Map(Object.entries(services).map(([name, s]) => [name, { desiredCount: 0, ...s }])));
-  const logs: string[] = [];
+  const log = new RecordingLog();
   const metrics: any[] = [];
   const clock = { now: 1_800_000_000_000 };
   let opened = 0;
@@ -84,17 +89,17 @@ function harness(engines: ObjectEngineConfig[], services: Record<string, Partial
       return newAdmin(brokers, 'lag-scaler') as unknown as LagAdminClient;
     },
     ecs,
-    ddb: dynamo.client,
+    doc,
     registryTable: table,
     now: () => clock.now,
     sleep: async (ms) => {
       clock.now += ms;
     },
-    log: (line) => logs.push(line),
+    log,
     emitMetrics: (line) => metrics.push(JSON.parse(line)),
     lagReadTimeoutMs: 15_000,
   };
-  return { deps, ecs, logs, metrics, clock, adminsOpened: () => opened };
+  return { deps, ecs, log, metrics, clock, adminsOpened: () => opened };
 }
 
 describe('lag scaler poll loop', () => {
@@ -110,23 +115,43 @@ describe('lag scaler poll loop', () => {
 
     const engineMetrics = h.metrics.filter((m) => m.Engine === 'detector');
     expect(engineMetrics).toHaveLength(3);
-    expect(engineMetrics[0]).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'CdkStatusAndStreams/StreamEnginePipeline', Dimensions: [['Pipeline', 'Engine']] }] },
+    expect(engineMetrics[0]).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [{
+          Namespace: 'CdkStatusAndStreams/StreamEnginePipeline',
+          Dimensions: [['Pipeline', 'Engine']],
+          Metrics: [{ Name: 'ConsumerLag', Unit: 'Count' }, { Name: 'DesiredTasks', Unit: 'Count' }],
+        }],
+      },
       Pipeline: h.deps.config.pipelineName,
+      Engine: 'detector',
       ConsumerLag: 100,
       DesiredTasks: 4,
+      action: 'scale-out',
     });
     expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([0, 0, 0]);
     // the dead-letter topic's size, on the pipeline's document
     expect(polls[0].deadLetters).toBe(7);
-    expect(h.metrics.find((m) => 'LagReadFailures' in m)).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Dimensions: [['Pipeline']], Metrics: [{ Name: 'LagReadFailures' }, { Name: 'DeadLetterMessages' }] }] },
+    expect(h.metrics.find((m) => 'LagReadFailures' in m)).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [{
+          Namespace: 'CdkStatusAndStreams/StreamEnginePipeline',
+          Dimensions: [['Pipeline']],
+          Metrics: [{ Name: 'LagReadFailures', Unit: 'Count' }, { Name: 'DeadLetterMessages', Unit: 'Count' }],
+        }],
+      },
+      Pipeline: h.deps.config.pipelineName,
+      LagReadFailures: 0,
       DeadLetterMessages: 7,
     });
 
-    const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: stateKey('detector') }));
-    expect(item.Item).toMatchObject({ pk: { S: 'scaler' }, sk: { S: 'engine#detector' }, desiredCount: { N: '4' }, lag: { N: '100' } });
-    expect(Number(item.Item!.lastScaleOutAt.N)).toBe(polls[0].at);
+    const { Item } = await doc.send(new GetCommand({ TableName: table, Key: scalerStateKey('detector') }));
+    expect(Item).toMatchObject({ pk: 'scaler', sk: 'engine#detector', desiredCount: 4, lag: 100 });
+    expect(Item!.lastScaleOutAt).toBe(polls[0].at);
+    // the last poll changed nothing, so the item is the one the first poll wrote
+    expect(Item!.updatedAt).toBe(polls[0].at);
   });
 
   test('scales in to zero only after the cooldown, and the wait survives a new invocation', async () => {
@@ -145,6 +170,46 @@ describe('lag scaler poll loop', () => {
     polls = await runScaler(h.deps, { polls: 1, intervalMs: 10_000 });
     expect(polls[0].engines[0]).toMatchObject({ lag: 0, current: 2, desired: 0, action: 'scale-in', updated: true });
     expect(h.ecs.updates()).toEqual([{ service: 'svc-ocr', desiredCount: 0 }]);
+  });
+
+  test('scaler state that DynamoDB defers (UnprocessedKeys) is fetched again, not taken as missing', async () => {
+    // Three drained engines, each 60 s into its 30 s scale-in wait (remembered in the table):
+    // with its memory an engine scales in now; without it, the wait would start again (hold).
+    const engines = ['kept-a', 'kept-b', 'kept-c'].map((name) => engine(name));
+    const ends = await endOffsets(admin, topic, 4);
+    await Promise.all(engines.map((e) => commitOffsets(admin, e.consumerGroup, topic, ends)));
+    const h = harness(engines, Object.fromEntries(engines.map((e) => [`svc-${e.name}`, { desiredCount: 2 }])));
+    const stateTable = await createRegistryTable(dynamo.client);
+    for (const e of engines) {
+      const item: ScalerStateItem = {
+        ...scalerStateKey(e.name), lowerSince: h.clock.now - 60_000, lowerTarget: 0, updatedAt: h.clock.now - 10_000, reason: 'waiting',
+      };
+      await doc.send(new PutCommand({ TableName: stateTable, Item: item }));
+    }
+
+    // dynalite never defers keys, so the first BatchGetItem answer is cut: only its first key is
+    // read, the others come back as UnprocessedKeys (as DynamoDB does under load)
+    const batchGets: Array<Array<Record<string, unknown>>> = [];
+    const deferring = {
+      send: (async (command: any) => {
+        if (command instanceof BatchGetCommand) {
+          const request = command.input.RequestItems![stateTable];
+          batchGets.push(request.Keys!);
+          if (batchGets.length === 1) {
+            const [first, ...deferred] = request.Keys!;
+            const answer = await doc.send(new BatchGetCommand({ RequestItems: { [stateTable]: { ...request, Keys: [first] } } }));
+            return { ...answer, UnprocessedKeys: { [stateTable]: { ...request, Keys: deferred } } };
+          }
+        }
+        return doc.send(command);
+      }) as DynamoDBDocumentClient['send'],
+    };
+
+    const [poll] = await runScaler({ ...h.deps, doc: deferring, registryTable: stateTable }, { polls: 1, intervalMs: 1_000 });
+    expect(poll.engines.map((o) => [o.engine, o.lag, o.current, o.desired, o.action])).toEqual(engines.map((e) => [e.name, 0, 2, 0, 'scale-in']));
+    expect(h.ecs.updates()).toEqual(engines.map((e) => ({ service: `svc-${e.name}`, desiredCount: 0 })));
+    // the second request asked for exactly the deferred keys
+    expect(batchGets).toEqual([engines.map((e) => scalerStateKey(e.name)), engines.slice(1).map((e) => scalerStateKey(e.name))]);
   });
 
   test('DescribeServices is called with at most 10 services', async () => {
@@ -205,7 +270,11 @@ describe('lag scaler poll loop', () => {
       expect(poll.engines.map((o) => [o.engine, o.desired, o.action])).toEqual([['a', 2, 'no-data'], ['b', 0, 'no-data']]);
     }
     expect(h.ecs.updates()).toEqual([]);
-    expect(h.logs.some((l) => /^ERROR .*Kafka could not be read, keeping every task count/.test(l))).toBe(true);
+    expect(h.log.withMessage('Kafka could not be read, keeping every task count')).toEqual(polls.map(() => ({
+      level: 'error',
+      message: 'Kafka could not be read, keeping every task count',
+      fields: { pipeline: h.deps.config.pipelineName, error: expect.stringMatching(/.+/) },
+    })));
     expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([1, 1]);
     // no ConsumerLag is made up when it is unknown; DesiredTasks still reports the kept count
     expect(h.metrics.filter((m) => m.Engine === 'a')[0]).toMatchObject({ DesiredTasks: 2 });
@@ -221,7 +290,11 @@ describe('lag scaler poll loop', () => {
     expect(poll).toMatchObject({ lagReadFailures: 0, deadLetters: undefined });
     expect(poll.engines[0]).toMatchObject({ desired: 4, action: 'scale-out' });
     expect(h.metrics.find((m) => 'LagReadFailures' in m).DeadLetterMessages).toBeUndefined();
-    expect(h.logs.some((l) => /dead-letter topic .* could not be read/.test(l))).toBe(true);
+    expect(h.log.withMessage('dead-letter topic could not be read')).toEqual([{
+      level: 'error',
+      message: 'dead-letter topic could not be read',
+      fields: { pipeline: h.deps.config.pipelineName, topic: expect.stringMatching(/^no-dl-/), error: expect.stringMatching(/.+/) },
+    }]);
   });
 
   test('a registry table that cannot be read does not stop scaling', async () => {
@@ -229,6 +302,10 @@ describe('lag scaler poll loop', () => {
     const h = harness([e], { 'svc-noregistry': {} });
     const polls = await runScaler({ ...h.deps, registryTable: 'no-such-table' }, { polls: 1, intervalMs: 1_000 });
     expect(polls[0].engines[0]).toMatchObject({ desired: 4, action: 'scale-out' });
-    expect(h.logs.some((l) => /scaler state could not be read/.test(l))).toBe(true);
+    expect(h.log.withMessage('scaler state could not be read, starting without it')).toEqual([{
+      level: 'error',
+      message: 'scaler state could not be read, starting without it',
+      fields: { pipeline: h.deps.config.pipelineName, table: 'no-such-table', error: expect.stringMatching(/not found|ResourceNotFound|non-existent/i) },
+    }]);
   });
 });

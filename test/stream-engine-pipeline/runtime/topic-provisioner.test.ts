@@ -11,6 +11,7 @@ import { kafkaClientOptions, loadKafka } from '../../../src/stream-engine-pipeli
 import { platformaticTopicAdmin, TopicAdmin } from '../../../src/stream-engine-pipeline/runtime/kafka-topic-admin';
 import { handleTopicProvisionerEvent, readTopicSpecs } from '../../../src/stream-engine-pipeline/runtime/topic-provisioner';
 import { ensureKafka } from '../../helpers/kafka-broker';
+import { RecordingLog, SILENT_LOG } from '../../helpers/recording-log';
 
 interface CapturedPut {
   readonly method: string;
@@ -25,7 +26,7 @@ const puts: CapturedPut[] = [];
 /** Answer the next N PUTs with this status first (then 200). */
 let failNext: number[] = [];
 let inspector: Admin;
-const logs: string[] = [];
+const log = new RecordingLog();
 
 beforeAll(async () => {
   bootstrap = await ensureKafka();
@@ -74,7 +75,7 @@ const spec = (name: string, partitions: number, config: Record<string, string> =
   ({ name, partitions: String(partitions), replicationFactor: '1', config });
 
 async function run(e: CfnCustomResourceEvent) {
-  const response = await handleTopicProvisionerEvent(e, { openAdmin, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`) });
+  const response = await handleTopicProvisionerEvent(e, { openAdmin, log });
   expect(puts.at(-1)?.body).toEqual(response);
   return response;
 }
@@ -147,7 +148,9 @@ describe('topic provisioner on a real broker', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(await partitionsOf(topic)).toBe(8);
     expect(await partitionsOf(other)).toBe(1);
-    expect(logs.join('\n')).toContain(`topics removed from the resource are kept (never deleted implicitly) {"topics":["${topic}"]}`);
+    expect(log.withMessage('topics removed from the resource are kept (never deleted implicitly)')).toEqual([
+      { level: 'info', message: 'topics removed from the resource are kept (never deleted implicitly)', fields: { topics: [topic] } },
+    ]);
     await run(event('Delete', { Topics: [spec(other, 1)], RetainOnDelete: 'false' }, { PhysicalResourceId: physicalId }));
   });
 
@@ -183,7 +186,7 @@ describe('always answers CloudFormation', () => {
       openAdmin: async () => platformaticTopicAdmin(new (loadKafka().Admin)({
         ...(await kafkaClientOptions({ brokers: ['127.0.0.1:1'], authMode: 'plaintext', connectTimeoutMs: 1_000, retries: 0 }, 'unreachable')),
       }), 5_000),
-      log: () => undefined,
+      log: SILENT_LOG,
     });
     expect(response.Status).toBe('FAILED');
     expect(response.Reason.length).toBeGreaterThan(0);
@@ -194,18 +197,24 @@ describe('always answers CloudFormation', () => {
     const response = await handleTopicProvisionerEvent(event('Create', { Topics: [spec('hung', 1)] }), {
       openAdmin: () => new Promise<TopicAdmin>(() => undefined),
       remainingTimeMs: () => 11_000, // leaves the minimum budget of 1 s
-      log: () => undefined,
+      log: SILENT_LOG,
     });
     expect(response).toMatchObject({ Status: 'FAILED', Reason: 'Create of the Kafka topics timed out after 1000 ms' });
     expect(puts).toHaveLength(1);
   });
 
-  test('an unexpected exception thrown by the admin client becomes FAILED', async () => {
+  test('an unexpected exception thrown by the admin client becomes FAILED, logged as an error', async () => {
+    const failures = new RecordingLog();
     const response = await handleTopicProvisionerEvent(event('Create', { Topics: [spec('boom', 1)] }), {
       openAdmin: async () => { throw new TypeError('KAFKA_BOOTSTRAP_BROKERS must list the Kafka bootstrap brokers'); },
-      log: () => undefined,
+      log: failures,
     });
     expect(response).toMatchObject({ Status: 'FAILED', Reason: 'KAFKA_BOOTSTRAP_BROKERS must list the Kafka bootstrap brokers' });
+    expect(failures.entries).toEqual([{
+      level: 'error',
+      message: 'topic provisioning failed',
+      fields: { requestType: 'Create', error: 'KAFKA_BOOTSTRAP_BROKERS must list the Kafka bootstrap brokers' },
+    }]);
   });
 
   test('the PUT is retried when the response URL answers 5xx, not when it answers 403', async () => {
@@ -233,7 +242,7 @@ describe('always answers CloudFormation', () => {
   test('a long reason is cut so the response stays under 4096 bytes', async () => {
     const response = await handleTopicProvisionerEvent(event('Create', { Topics: [spec('x', 1)] }), {
       openAdmin: async () => { throw new Error('x'.repeat(10_000)); },
-      log: () => undefined,
+      log: SILENT_LOG,
     });
     expect(JSON.stringify(response).length).toBeLessThan(4096);
   });
