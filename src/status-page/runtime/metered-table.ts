@@ -1,7 +1,8 @@
 /**
  * Reads and writes of the status table through the DocumentClient, counting the capacity they
  * consume: the ConsumedCapacity DynamoDB returns (dynalite returns it too), or an estimate from
- * the item sizes when a response lacks it (then `estimated` is set).
+ * the item sizes when a response lacks it (then `estimated` is set). The estimate of a read
+ * counts the items found, not the keys that did not exist (which DynamoDB bills too).
  */
 import { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';

@@ -269,6 +269,31 @@ test('100 checks per run cost a handful of write units, not 100', async () => {
   expect(normal.every((r) => r.writeUnits <= 4)).toBe(true);
 });
 
+test('without ConsumedCapacity in the responses, the units are estimated from the item sizes as DynamoDB bills them', async () => {
+  // The estimate counts the items found; DynamoDB also bills each key it did not find, so the
+  // runs compared here start on a table where every key read exists.
+  const config = pageConfig(tcpChecks(Array.from({ length: 120 }, (_, i) => `svc-${i}`)), { checksPerShard: 50 });
+  const nextRun = fleet(120, seeded(5), 0.05);
+  // The same runs against two tables: one client as is, one whose responses lose their capacity.
+  const reported = await dynamo.createStatusTable();
+  const estimated = await dynamo.createStatusTable();
+  const withoutCapacity = {
+    send: async (command: PutCommand) => ({ ...(await doc.send(command)), ConsumedCapacity: undefined }),
+  } as unknown as DocumentSender;
+  const start = Date.parse('2026-03-10T23:58:00Z');
+  for (const table of [reported, estimated]) await recordRun(doc, table, config, nextRun(), new Date(start - 60_000), quiet);
+  for (let i = 0; i < 4; i++) {
+    const time = new Date(start + i * 60_000); // the third run rolls the hour and the day over
+    const results = nextRun();
+    const a = await recordRun(doc, reported, config, results, time, quiet);
+    const b = await recordRun(withoutCapacity, estimated, config, results, time, quiet);
+    expect([a.capacitySource, b.capacitySource]).toEqual(['dynamodb', 'estimated']);
+    expect(b.writeUnits).toBe(a.writeUnits);
+    expect(b.readUnits).toBe(a.readUnits);
+    expect(b.itemsWritten).toBe(a.itemsWritten);
+  }
+});
+
 test('1,000 checks with 90 days of history are stored in items far below 400 KB and read back', async () => {
   const table = await dynamo.createStatusTable();
   const names = Array.from({ length: 1000 }, (_, i) => `team-${i % 17}/service-${i}`);
