@@ -107,7 +107,7 @@ describe('the on-disk format', () => {
     openHour: { index: 494_360, counts: [50, 2, 3] },
     openDay: { index: 20_522, counts: [400, 10, 3] },
   };
-  // The rows exactly as the documented format (and the previous store.ts) writes them.
+  // The rows exactly as the documented format has stored them since the first version of the store.
   const row = ['x', 1_773_129_600, 1234, 3, 0, 1_773_129_660, 494_360, 50, 2, 3, 20_522, 400, 10, 3, 1_780_272_000, 'unexpected status 503 (expected 200)'];
 
   test('CURRENT is { t, s, c: { name: positional row } }, gzip-compressed', () => {
