@@ -13,12 +13,14 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { documentClient } from '../src/shared/runtime/aws-clients';
 import { CheckConfig, StatusPageConfig } from '../src/status-page/runtime/model';
+import { RecordRunResult, recordRun } from '../src/status-page/runtime/record-run';
 import { runChecks } from '../src/status-page/runtime/run-checks';
-import { RecordRunResult, recordRun } from '../src/status-page/runtime/store';
 import { startDynalite, LocalDynamo } from '../test/helpers/dynalite';
 import { fleet, seeded } from '../test/status-page/runtime/helpers/config';
 import { fillRealisticCounters } from '../test/status-page/runtime/helpers/realistic-history';
+import { silentLog } from '../test/status-page/runtime/helpers/recording-log';
 
 const REPS = Number(process.env.BENCH_REPS ?? '5');
 const CONCURRENCY = 64; // the construct's default probeConcurrency
@@ -87,7 +89,9 @@ async function measure(dynamo: LocalDynamo, targets: Target[], count: number, co
   const runs = warmup ? reps + 1 : reps;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const summary = await runChecks({ ddb: dynamo.client, tableName: table, config: cfg, clock, log: () => undefined });
+    const summary = await runChecks({
+      doc: documentClient(dynamo.client), tableName: table, config: cfg, clock, log: silentLog, metricsSink: () => undefined,
+    });
     const ms = performance.now() - started;
     down = Math.max(down, summary.results.filter((r) => r.outcome !== 'up').length);
     wcu.push(summary.store.writeUnits);
@@ -112,16 +116,17 @@ async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   const table = await dynamo.createStatusTable();
   const cfg = config(count, [{ origin: 'http://127.0.0.1:9', close: async () => undefined }], CONCURRENCY);
   const next = fleet(count, seeded(11), 0.01);
-  const quiet = { logger: { warn: () => undefined, error: () => undefined } };
+  const doc = documentClient(dynamo.client);
+  const quiet = { log: silentLog };
   const day0 = Date.UTC(2026, 0, 1);
   for (let d = 0; d < 92; d++) {
-    await recordRun(dynamo.client, table, cfg, next(), new Date(day0 + d * 86_400_000 + 30 * 60_000), quiet);
+    await recordRun(doc, table, cfg, next(), new Date(day0 + d * 86_400_000 + 30 * 60_000), quiet);
   }
-  await fillRealisticCounters(dynamo.client, table, seeded(12));
+  await fillRealisticCounters(doc, table, seeded(12));
   const base = day0 + 91 * 86_400_000;
-  const steady = await recordRun(dynamo.client, table, cfg, next(), new Date(base + 31 * 60_000), quiet);
-  const hourRoll = await recordRun(dynamo.client, table, cfg, next(), new Date(base + 61 * 60_000), quiet);
-  const dayRoll = await recordRun(dynamo.client, table, cfg, next(), new Date(base + 86_400_000 + 30 * 60_000), quiet);
+  const steady = await recordRun(doc, table, cfg, next(), new Date(base + 31 * 60_000), quiet);
+  const hourRoll = await recordRun(doc, table, cfg, next(), new Date(base + 61 * 60_000), quiet);
+  const dayRoll = await recordRun(doc, table, cfg, next(), new Date(base + 86_400_000 + 30 * 60_000), quiet);
   const wcu = (r: RecordRunResult) => r.writeUnits - r.changes.length; // without event items
   const perRun = wcu(steady) + (wcu(hourRoll) - wcu(steady)) / 60 + (wcu(dayRoll) - wcu(steady)) / 1440;
   return {

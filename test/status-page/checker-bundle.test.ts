@@ -8,8 +8,9 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { documentClient } from '../../src/shared/runtime/aws-clients';
 import { StatusPageConfig } from '../../src/status-page/runtime/model';
-import { readSnapshot } from '../../src/status-page/runtime/store';
+import { readSnapshot } from '../../src/status-page/runtime/read-snapshot';
 import { runBundledHandler } from '../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { FakeSns, publishedMessages, startFakeSns } from './runtime/helpers/fake-sns';
@@ -104,13 +105,14 @@ test('the bundled handler probes, stores, publishes and logs EMF like in Lambda'
 
   const emf = run.stdout.split('\n').filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
   expect(emf.map((e) => [e.StatusPage, e.RunsRecorded, e.ChecksDown])).toEqual([['bundle-page', 1, 0], ['bundle-page', 1, 1]]);
+  expect(emf.every((e) => typeof e.runDurationMs === 'number')).toBe(true);
   expect(run.stdout + run.stderr).not.toContain(HEADER_SECRET);
   expect(run.stdout + run.stderr).not.toContain('fake-secret-key');
 
   expect(sns.requests).toHaveLength(1);
   expect(publishedMessages(sns.requests[0])).toEqual([expect.objectContaining({ check: 'api', from: 'up', to: 'down' })]);
 
-  const snap = await readSnapshot(dynamo.client, table, config, new Date());
+  const snap = await readSnapshot(documentClient(dynamo.client), table, config, new Date());
   expect(snap.stale).toBe(false);
   expect(snap.overall).toBe('down');
   expect(snap.checks.map((c) => [c.name, c.status])).toEqual([['home', 'up'], ['api', 'down'], ['tcp', 'up']]);
@@ -134,4 +136,12 @@ test('the bundled handler fails the invocation when the results cannot be stored
   expect(run.code).not.toBe(0);
   expect(run.stderr).toMatch(/HANDLER ERROR ResourceNotFoundException/);
   expect(run.stdout).toContain('"RunsRecorded":0');
+  // One log shape (Powertools Logger): JSON with level, message, service and the fields.
+  const entries = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l));
+  expect(entries).toEqual([expect.objectContaining({
+    level: 'ERROR',
+    message: 'could not store the results of this run',
+    service: 'status-page-checker',
+    error: expect.stringMatching(/^ResourceNotFoundException: /),
+  })]);
 });

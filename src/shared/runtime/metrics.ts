@@ -43,7 +43,9 @@ export function publishMetrics(doc: MetricsDocument, sink?: MetricsSink): void {
   metrics.setDefaultDimensions(doc.dimensions);
   if (doc.timestamp !== undefined) metrics.setTimestamp(doc.timestamp);
   for (const m of doc.metrics) metrics.addMetric(m.name, m.unit ?? MetricUnit.Count, m.value);
-  for (const [key, value] of Object.entries(doc.properties ?? {})) metrics.addMetadata(key, String(value));
+  // Powertools types metadata as strings but prints each value as given: numbers stay numbers,
+  // so a log query can aggregate them.
+  for (const [key, value] of Object.entries(doc.properties ?? {})) metrics.addMetadata(key, value as string);
   if (sink) {
     sink(JSON.stringify(metrics.serializeMetrics()));
     metrics.clearMetrics();

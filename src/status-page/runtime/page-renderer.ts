@@ -30,6 +30,7 @@ import { resolveRoute } from './routes';
 import { SecretSource } from './secret-source';
 import { stringifyPublicStatus, toPublicStatus } from './status-json';
 import { buildTemplateView } from './template-view';
+import { Log } from '../../shared/runtime/logger';
 
 /** How requests are authenticated. Leave out for a public page (an explicit choice). */
 export interface ProxyAuthSettings {
@@ -38,34 +39,24 @@ export interface ProxyAuthSettings {
   readonly secret: SecretSource;
 }
 
-export type RendererLogger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-
 export interface RendererDependencies {
   readonly config: StatusPageConfig;
   /** The mustache template of the HTML page. */
   readonly template: string;
-  /** Reads the current snapshot (store.readSnapshot bound to a client and table). */
+  /** Reads the current snapshot (readSnapshot bound to a client and table). */
   readonly readSnapshot: (now: Date) => Promise<PageSnapshot>;
   /** Undefined = public page. */
   readonly auth?: ProxyAuthSettings;
   /** @default () => new Date() */
   readonly now?: () => Date;
-  /** @default JSON lines on console */
-  readonly log?: RendererLogger;
+  readonly log: Log;
 }
 
 export type Renderer = (event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>;
 
-export const defaultLogger: RendererLogger = (level, message, fields = {}) => {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-  else console.log(line);
-};
-
 export function createRenderer(deps: RendererDependencies): Renderer {
   const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? defaultLogger;
+  const { log } = deps;
   const authenticated = deps.auth !== undefined;
   const cacheControl = successCacheControl(deps.config.intervalSeconds, authenticated);
   // Parse once: a broken custom template is reported on every request, not half-rendered.
@@ -88,7 +79,7 @@ export function createRenderer(deps: RendererDependencies): Renderer {
       try {
         secret = await deps.auth.secret.getSecret();
       } catch (e) {
-        log('error', 'could not read the proxy secret', { requestId, ...errorFields(e) });
+        log.error('could not read the proxy secret', { requestId, ...errorFields(e) });
         return finish(errorResponse('unavailable', format));
       }
       let decision = checkProxyHeader(event, deps.auth.headerName, secret);
@@ -98,15 +89,15 @@ export function createRenderer(deps: RendererDependencies): Renderer {
           const latest = await deps.auth.secret.getSecret({ refresh: true });
           if (latest !== secret) decision = checkProxyHeader(event, deps.auth.headerName, latest);
         } catch (e) {
-          log('warn', 'could not refresh the proxy secret', { requestId, ...errorFields(e) });
+          log.warn('could not refresh the proxy secret', { requestId, ...errorFields(e) });
         }
       }
       if (!decision.ok) {
         if (decision.reason === 'not-configured') {
-          log('error', 'the proxy secret is empty: refusing every request', { requestId });
+          log.error('the proxy secret is empty: refusing every request', { requestId });
           return finish(errorResponse('not-configured', format));
         }
-        log('info', 'request refused by proxy-header check', { requestId, reason: decision.reason });
+        log.info('request refused by proxy-header check', { requestId, reason: decision.reason });
         return finish(errorResponse('forbidden', format));
       }
     }
@@ -114,7 +105,7 @@ export function createRenderer(deps: RendererDependencies): Renderer {
     if (method !== 'GET' && method !== 'HEAD') return errorResponse('method-not-allowed', format);
     if (route.kind === 'not-found') return finish(errorResponse('not-found', route.format));
     if (templateError && route.kind === 'page') {
-      log('error', 'the page template cannot be parsed', errorFields(templateError));
+      log.error('the page template cannot be parsed', errorFields(templateError));
       return finish(errorResponse('internal', 'html'));
     }
 
@@ -123,7 +114,7 @@ export function createRenderer(deps: RendererDependencies): Renderer {
     try {
       snapshot = await deps.readSnapshot(at);
     } catch (e) {
-      log('error', 'could not read the status snapshot', { requestId, ...errorFields(e) });
+      log.error('could not read the status snapshot', { requestId, ...errorFields(e) });
       return finish(errorResponse('unavailable', format));
     }
 
@@ -143,7 +134,7 @@ export function createRenderer(deps: RendererDependencies): Renderer {
         }
       }
     } catch (e) {
-      log('error', 'rendering failed', { requestId, ...errorFields(e) });
+      log.error('rendering failed', { requestId, ...errorFields(e) });
       return finish(errorResponse('internal', format));
     }
   };

@@ -1,7 +1,7 @@
 /**
  * Wires the renderer to its Lambda environment: reads the config and template files once per
  * cold start, creates the AWS SDK clients lazily (with connection and request timeouts), and
- * binds store.readSnapshot and a cached Secrets Manager secret into createRenderer.
+ * binds readSnapshot and a cached Secrets Manager secret into createRenderer.
  *
  * Environment (see environment.ts):
  *   STATUS_TABLE_NAME        required
@@ -14,8 +14,8 @@
  *                            missing header name refuse every request with 503 (fail closed).
  */
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TEMPLATE } from './default-template';
 import {
   DEFAULT_CONFIG_PATH,
@@ -28,28 +28,27 @@ import {
 } from './environment';
 import { errorResponse } from './http-responses';
 import { StatusPageConfig } from './model';
-import { createRenderer, defaultLogger, ProxyAuthSettings, Renderer, RendererLogger } from './page-renderer';
+import { createRenderer, ProxyAuthSettings, Renderer } from './page-renderer';
 import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './proxy-event';
+import { readSnapshot } from './read-snapshot';
 import { CachedSecret } from './secret-source';
-import { readSnapshot } from './store';
+import { AwsClientOptions, awsClientConfig, createDocumentClient } from '../../shared/runtime/aws-clients';
+import { Log, createLogger } from '../../shared/runtime/logger';
 
 /** Every AWS call gives up quickly: API Gateway waits at most 29 s and a person less. */
-export const SDK_CLIENT_SETTINGS = {
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
-} as const;
+export const RENDERER_CLIENT_OPTIONS: AwsClientOptions = { requestTimeoutMs: 5_000, maxAttempts: 2 };
 
 export type Environment = Record<string, string | undefined>;
 
 /** Builds the renderer from environment variables and files. Throws when required settings are missing. */
-export function createRendererFromEnvironment(env: Environment, log: RendererLogger = defaultLogger): Renderer {
+export function createRendererFromEnvironment(env: Environment, log: Log): Renderer {
   const tableName = env[ENV_TABLE_NAME];
   if (!tableName) throw new Error(`${ENV_TABLE_NAME} is not set`);
   const config = readConfig(env[ENV_CONFIG_PATH] || DEFAULT_CONFIG_PATH);
   const template = readTemplate(env[ENV_TEMPLATE_PATH] || DEFAULT_TEMPLATE_PATH);
 
-  let ddb: DynamoDBClient | undefined;
-  const dynamo = () => (ddb ??= new DynamoDBClient(SDK_CLIENT_SETTINGS));
+  let doc: DynamoDBDocumentClient | undefined;
+  const documentClient = () => (doc ??= createDocumentClient(RENDERER_CLIENT_OPTIONS));
 
   const secretArn = env[ENV_AUTH_SECRET_ARN];
   let auth: ProxyAuthSettings | undefined;
@@ -57,7 +56,7 @@ export function createRendererFromEnvironment(env: Environment, log: RendererLog
     let sm: SecretsManagerClient | undefined;
     const fetchSecret = async (): Promise<string> => {
       if (!secretArn) return '';
-      sm ??= new SecretsManagerClient(SDK_CLIENT_SETTINGS);
+      sm ??= new SecretsManagerClient(awsClientConfig(RENDERER_CLIENT_OPTIONS));
       const out = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
       return out.SecretString ?? '';
     };
@@ -67,7 +66,7 @@ export function createRendererFromEnvironment(env: Environment, log: RendererLog
   return createRenderer({
     config,
     template,
-    readSnapshot: (now) => readSnapshot(dynamo(), tableName, config, now),
+    readSnapshot: (now) => readSnapshot(documentClient(), tableName, config, now),
     auth,
     log,
   });
@@ -77,14 +76,14 @@ export function createRendererFromEnvironment(env: Environment, log: RendererLog
  * The Lambda handler: builds the renderer on first use (once per cold start) and retries the
  * build on the next request if it failed, answering 503 without data meanwhile.
  */
-export function createLambdaHandler(env: Environment, log: RendererLogger = defaultLogger) {
+export function createLambdaHandler(env: Environment, log: Log = createLogger('status-page-renderer')) {
   let renderer: Renderer | undefined;
   return async (event: ApiGatewayProxyEvent): Promise<ApiGatewayProxyResult> => {
     if (!renderer) {
       try {
         renderer = createRendererFromEnvironment(env, log);
       } catch (e) {
-        log('error', 'the renderer is not configured', { errorMessage: e instanceof Error ? e.message : String(e) });
+        log.error('the renderer is not configured', { errorMessage: e instanceof Error ? e.message : String(e) });
         return errorResponse('not-configured', 'html');
       }
     }

@@ -1,22 +1,25 @@
 /**
  * One checker run: probe every check (at most `concurrency` at once), store the results, publish
- * the status changes worth an alert, and print one CloudWatch Embedded Metric Format line.
+ * the status changes worth an alert, and print one CloudWatch metrics document (EMF).
  *
- * Every dependency (DynamoDB client, publisher, clock, probe, log sink) is injected, so tests run
- * it against dynalite and local servers. A failed store write throws (after the metric line with
- * RunsRecorded=0), so the Lambda's Errors metric sees it; a failed publish is only logged.
+ * Every dependency (DocumentClient, publisher, clock, probe, log, metrics sink) is injected, so
+ * tests run it against dynalite and local servers. A failed store write throws (after the
+ * metrics document with RunsRecorded=0), so the Lambda's Errors metric sees it; a failed publish
+ * is only logged.
  */
 // The AWS SDK is bundled into the handler asset by esbuild: a devDependency on purpose.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { runBounded } from '../../shared/runtime/bounded-pool';
 import {
   METRIC_CHECKS_DOWN, METRIC_DIMENSION_NAME, METRIC_NAMESPACE, METRIC_RUNS_RECORDED,
 } from './environment';
 import { CheckConfig, ProbeResult, StatusChangeEvent, StatusPageConfig } from './model';
 import { probeHttp } from './probe-http';
 import { probeTcp } from './probe-tcp';
-import { RecordRunResult, recordRun } from './store';
+import { RecordRunResult, recordRun } from './record-run';
+import { runBounded } from '../../shared/runtime/bounded-pool';
+import { DocumentSender } from '../../shared/runtime/dynamo-batch';
+import { Log } from '../../shared/runtime/logger';
+import { MetricsSink, publishMetrics } from '../../shared/runtime/metrics';
 
 /** Sends status changes somewhere (SNS in Lambda). */
 export interface ChangePublisher {
@@ -25,7 +28,7 @@ export interface ChangePublisher {
 }
 
 export interface RunDependencies {
-  readonly ddb: DynamoDBClient;
+  readonly doc: DocumentSender;
   readonly tableName: string;
   readonly config: StatusPageConfig;
   /** Omitted: changes are stored but not published. */
@@ -34,8 +37,9 @@ export interface RunDependencies {
   readonly clock?: () => Date;
   /** Defaults to probeHttp / probeTcp. */
   readonly probe?: (check: CheckConfig) => Promise<ProbeResult>;
-  /** One JSON line per call; defaults to console.log (Lambda sends stdout to CloudWatch Logs). */
-  readonly log?: (line: string) => void;
+  readonly log: Log;
+  /** Receives the metrics document as one JSON line; defaults to stdout through Powertools. */
+  readonly metricsSink?: MetricsSink;
   /** Value of the metric dimension; defaults to the page title. */
   readonly metricDimension?: string;
 }
@@ -60,7 +64,7 @@ export function defaultProbe(check: CheckConfig): Promise<ProbeResult> {
 
 export async function runChecks(deps: RunDependencies): Promise<RunSummary> {
   const clock = deps.clock ?? (() => new Date());
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const { log } = deps;
   const probe = deps.probe ?? defaultProbe;
   const { config } = deps;
   const started = performance.now();
@@ -72,20 +76,26 @@ export async function runChecks(deps: RunDependencies): Promise<RunSummary> {
     message: 'checker error while probing',
   }));
   settled.forEach((s, i) => {
-    if (!s.ok) log(JSON.stringify({ level: 'ERROR', msg: 'probe threw', check: config.checks[i].name, error: errorName(s.error) }));
+    if (!s.ok) log.error('probe threw', { check: config.checks[i].name, error: errorName(s.error) });
   });
 
-  const emit = (recorded: number, checksDown: number) => log(JSON.stringify(emfLine(
-    deps.metricDimension ?? config.title, clock(), recorded, checksDown, Math.round(performance.now() - started),
-  )));
+  const emit = (runsRecorded: number, checksDown: number) => publishMetrics({
+    namespace: METRIC_NAMESPACE,
+    dimensions: { [METRIC_DIMENSION_NAME]: deps.metricDimension ?? config.title },
+    metrics: [
+      { name: METRIC_RUNS_RECORDED, value: runsRecorded },
+      { name: METRIC_CHECKS_DOWN, value: checksDown },
+    ],
+    timestamp: clock(),
+    // Not a metric (each custom metric costs money; Lambda's own Duration is free): for the logs.
+    properties: { runDurationMs: Math.round(performance.now() - started) },
+  }, deps.metricsSink);
 
   let store: RecordRunResult;
   try {
-    store = await recordRun(deps.ddb, deps.tableName, config, results, clock(), {
-      logger: { warn: (m: string) => log(m), error: (m: string) => log(m) },
-    });
+    store = await recordRun(deps.doc, deps.tableName, config, results, clock(), { log });
   } catch (error) {
-    log(JSON.stringify({ level: 'ERROR', msg: 'could not store the results of this run', error: errorName(error) }));
+    log.error('could not store the results of this run', { error: errorName(error) });
     emit(0, results.filter((r) => r.outcome === 'down').length);
     throw error;
   }
@@ -97,7 +107,7 @@ export async function runChecks(deps: RunDependencies): Promise<RunSummary> {
       publishFailures = await deps.publisher.publish(store.changes);
     } catch (error) {
       publishFailures = store.changes.length;
-      log(JSON.stringify({ level: 'ERROR', msg: 'could not publish status changes', error: errorName(error) }));
+      log.error('could not publish status changes', { error: errorName(error) });
     }
     published = store.changes.length - publishFailures;
   }
@@ -117,30 +127,8 @@ export async function runChecks(deps: RunDependencies): Promise<RunSummary> {
   };
 }
 
-/** The EMF document: CloudWatch extracts the metrics from this log line, no API call. */
-export function emfLine(dimension: string, at: Date, runsRecorded: number, checksDown: number, durationMs: number): Record<string, unknown> {
-  return {
-    _aws: {
-      Timestamp: at.getTime(),
-      CloudWatchMetrics: [{
-        Namespace: METRIC_NAMESPACE,
-        Dimensions: [[METRIC_DIMENSION_NAME]],
-        Metrics: [
-          { Name: METRIC_RUNS_RECORDED, Unit: 'Count' },
-          { Name: METRIC_CHECKS_DOWN, Unit: 'Count' },
-        ],
-      }],
-    },
-    [METRIC_DIMENSION_NAME]: dimension,
-    [METRIC_RUNS_RECORDED]: runsRecorded,
-    [METRIC_CHECKS_DOWN]: checksDown,
-    // Not a metric (each custom metric costs money; Lambda's own Duration is free): for the logs.
-    runDurationMs: durationMs,
-  };
-}
-
 /** Publishes to an SNS topic with PublishBatch (at most 10 entries per call). */
-export function snsPublisher(sns: SNSClient, topicArn: string, log: (line: string) => void = (l) => console.log(l)): ChangePublisher {
+export function snsPublisher(sns: SNSClient, topicArn: string, log: Log): ChangePublisher {
   return {
     async publish(events: StatusChangeEvent[]): Promise<number> {
       let failed = 0;
@@ -161,12 +149,12 @@ export function snsPublisher(sns: SNSClient, topicArn: string, log: (line: strin
           }));
           const batchFailed = res.Failed?.length ?? 0;
           if (batchFailed > 0) {
-            log(JSON.stringify({ level: 'ERROR', msg: 'SNS rejected status change events', failed: res.Failed?.map((f) => f.Code) }));
+            log.error('SNS rejected status change events', { failed: res.Failed?.map((f) => f.Code) });
           }
           failed += batchFailed;
         } catch (error) {
           failed += batch.length;
-          log(JSON.stringify({ level: 'ERROR', msg: 'SNS PublishBatch failed', error: errorName(error) }));
+          log.error('SNS PublishBatch failed', { error: errorName(error) });
         }
       }
       return failed;

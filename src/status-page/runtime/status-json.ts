@@ -28,8 +28,8 @@
  * }
  * ```
  */
+import { asCheckStatus } from './check-status';
 import { CheckStatus, PageSnapshot } from './model';
-import { asCheckStatus } from './status-text';
 
 export const STATUS_JSON_SCHEMA_VERSION = 1;
 

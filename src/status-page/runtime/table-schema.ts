@@ -1,8 +1,95 @@
 /**
- * The key schema of the status table. The construct creates tables with it and checks that
- * a table brought by the user declares the same keys; the runtime reads and writes with it.
+ * The status table: its key schema, the keys of every item, and the item shapes. The construct
+ * creates tables with this key schema; the checker and the renderer read and write with it.
+ * Nothing checks that a table brought by the user (the `table` prop) has these keys: the prop's
+ * documentation asks for a string partition key `pk`, a string sort key `sk` and TTL on
+ * `expiresAt`.
+ *
+ * Kept free of the AWS SDK: the construct imports it at synth time.
+ *
+ * ## Layout (table keys pk (S) / sk (S), TTL attribute `expiresAt`)
+ *
+ * | item    | pk                          | sk        | attributes                                   |
+ * |---------|-----------------------------|-----------|----------------------------------------------|
+ * | META    | `meta`                      | `meta`    | gen (S), version (N), updatedAt (S)          |
+ * | CURRENT | `shard#<gen>#<i>`           | `current` | p (B, gzip JSON), version (N), expiresAt (N) |
+ * | HOURS   | `shard#<gen>#<i>`           | `hours`   | p (B, gzip JSON), version (N), expiresAt (N) |
+ * | DAYS    | `shard#<gen>#<i>`           | `days`    | p (B, gzip JSON), version (N), expiresAt (N) |
+ * | EVENT   | `events`                    | `<ISO time>#<check>#<i>` | check, displayName, from, to, message, at, expiresAt |
+ *
+ * `<gen>` is the shard layout generation `<shardCount>.<hash of the check names>` (see
+ * shard-layout.ts): checks are grouped by a stable hash of their name into shards of at most
+ * `checksPerShard` checks. META names the generation the page currently lives in. The payload
+ * `p` is described in payload-codec.ts.
+ *
+ * Every shard item gets `expiresAt` = write time + 120 days, so the data of a deleted page
+ * ages out; items of a running page are rewritten long before that. Events keep 90 days.
  */
+import { CheckStatus } from './model';
+
 export const TABLE_PARTITION_KEY = 'pk';
 export const TABLE_SORT_KEY = 'sk';
 /** Epoch seconds; DynamoDB TTL deletes expired rollups and events. */
 export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/** Shard items expire this long after their last write. */
+export const SHARD_TTL_DAYS = 120;
+/** Incident history kept this long. */
+export const EVENT_TTL_DAYS = 90;
+
+export const META_PK = 'meta';
+export const EVENTS_PK = 'events';
+export type ShardItemKind = 'current' | 'hours' | 'days';
+export const SHARD_ITEM_KINDS: readonly ShardItemKind[] = ['current', 'hours', 'days'];
+
+export interface TableKey {
+  readonly [TABLE_PARTITION_KEY]: string;
+  readonly [TABLE_SORT_KEY]: string;
+}
+
+/** Names the shard generation the page lives in; `version` guards the switch to a new one. */
+export interface MetaItem extends TableKey {
+  readonly gen: string;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** CURRENT, HOURS or DAYS of one shard. */
+export interface ShardItem extends TableKey {
+  /** Optimistic lock: every write is conditional on the version it read. */
+  readonly version: number;
+  readonly [TABLE_TTL_ATTRIBUTE]: number;
+  /** gzip-compressed JSON payload (payload-codec.ts). */
+  readonly p: Uint8Array;
+}
+
+/** One status change, kept for the incident history. */
+export interface EventItem extends TableKey {
+  readonly check: string;
+  readonly displayName: string;
+  readonly from: CheckStatus;
+  readonly to: CheckStatus;
+  readonly message?: string;
+  readonly at: string;
+  readonly [TABLE_TTL_ATTRIBUTE]: number;
+}
+
+export const META_KEY: TableKey = { [TABLE_PARTITION_KEY]: META_PK, [TABLE_SORT_KEY]: META_PK };
+
+export function shardPk(generation: string, index: number): string {
+  return `shard#${generation}#${index}`;
+}
+
+export function shardKey(generation: string, index: number, kind: ShardItemKind): TableKey {
+  return { [TABLE_PARTITION_KEY]: shardPk(generation, index), [TABLE_SORT_KEY]: kind };
+}
+
+/** The sort key of an event: time first, so a query returns the history in order. */
+export function eventKey(at: string, check: string, index: number): TableKey {
+  return { [TABLE_PARTITION_KEY]: EVENTS_PK, [TABLE_SORT_KEY]: `${at}#${check}#${index}` };
+}
+
+/** A string that identifies a key (for maps of items read in a batch). */
+export function keyId(key: TableKey): string {
+  return `${key[TABLE_PARTITION_KEY]}|${key[TABLE_SORT_KEY]}`;
+}

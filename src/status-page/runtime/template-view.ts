@@ -67,8 +67,9 @@
  *   title               tooltip, e.g. '2026-11-26: 99.95% uptime, worst status Degraded' / '2026-11-26: no data'
  *   isToday             boolean
  */
+import { worstStatus } from './check-status';
 import { CheckStatus, CheckView, DayBar, PageSnapshot, UptimeWindows } from './model';
-import { checkStatusText, overallStatusText, worstStatus } from './status-text';
+import { checkStatusText, overallStatusText } from './status-text';
 
 export const NO_DATA = '—';
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { event } from './fixtures';
 import { seed, seededConfig } from './seed';
+import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { runBundledHandler } from '../../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
@@ -79,7 +80,7 @@ test('the bundled handler serves the seeded page with the right header and refus
   }
   const cfg = seededConfig();
   const table = await local.createStatusTable();
-  await seed(local.client, table, cfg, new Date(), 2);
+  await seed(documentClient(local.client), table, cfg, new Date(), 2);
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(cfg));
 
@@ -122,12 +123,18 @@ test('the bundled handler serves the seeded page with the right header and refus
   expect(secrets.requests).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN } }]);
   // The secret never reaches a log line.
   expect(stdout + stderr).not.toContain(SECRET);
+  // One log shape (Powertools Logger): the two refusals, as JSON entries of this service.
+  const entries = `${stdout}\n${stderr}`.split('\n').filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l));
+  expect(entries.map((e) => [e.level, e.service, e.message, e.reason])).toEqual([
+    ['INFO', 'status-page-renderer', 'request refused by proxy-header check', 'mismatch'],
+    ['INFO', 'status-page-renderer', 'request refused by proxy-header check', 'missing'],
+  ]);
 });
 
 test('the bundled handler answers 503 without data when Secrets Manager fails', async () => {
   const cfg = seededConfig();
   const table = await local.createStatusTable();
-  await seed(local.client, table, cfg, new Date(), 1);
+  await seed(documentClient(local.client), table, cfg, new Date(), 1);
   const configPath = join(dir, 'config-2.json');
   writeFileSync(configPath, JSON.stringify(cfg));
   const { results } = await invokeBundle({

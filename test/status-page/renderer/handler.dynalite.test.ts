@@ -8,32 +8,38 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { event, HOSTILE } from './fixtures';
 import { seed, seededConfig } from './seed';
+import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
 import { StatusPageConfig } from '../../../src/status-page/runtime/model';
 import { createRenderer } from '../../../src/status-page/runtime/page-renderer';
+import { readSnapshot } from '../../../src/status-page/runtime/read-snapshot';
 import { createLambdaHandler } from '../../../src/status-page/runtime/renderer-environment';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
-import { readSnapshot } from '../../../src/status-page/runtime/store';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+import { silentLog } from '../runtime/helpers/recording-log';
 
 const SECRET = 'dynalite-test-secret';
 const HEADER = 'X-Status-Page-Auth';
-const quiet = () => undefined;
 
 let local: LocalDynamo;
-beforeAll(async () => { local = await startDynalite(); });
+let doc: DynamoDBDocumentClient;
+beforeAll(async () => {
+  local = await startDynalite();
+  doc = documentClient(local.client);
+});
 afterAll(async () => { await local.stop(); });
 
 function renderer(table: string, cfg: StatusPageConfig, now: Date, secret: string | null = SECRET) {
   return createRenderer({
     config: cfg,
     template: DEFAULT_TEMPLATE,
-    readSnapshot: (at) => readSnapshot(local.client, table, cfg, at),
+    readSnapshot: (at) => readSnapshot(doc, table, cfg, at),
     auth: secret === null ? undefined : { headerName: HEADER, secret: new CachedSecret(async () => secret) },
     now: () => now,
-    log: quiet,
+    log: silentLog,
   });
 }
 
@@ -42,7 +48,7 @@ describe('renderer over dynalite', () => {
     const cfg = seededConfig();
     const table = await local.createStatusTable();
     const now = new Date();
-    await seed(local.client, table, cfg, new Date(now.getTime() - 30_000));
+    await seed(doc, table, cfg, new Date(now.getTime() - 30_000));
     const render = renderer(table, cfg, now);
     const auth = { [HEADER]: SECRET };
 
@@ -77,7 +83,7 @@ describe('renderer over dynalite', () => {
   test('refuses a missing, wrong or duplicated header with a 403 that shows no data', async () => {
     const cfg = seededConfig();
     const table = await local.createStatusTable();
-    await seed(local.client, table, cfg, new Date(), 1);
+    await seed(doc, table, cfg, new Date(), 1);
     const render = renderer(table, cfg, new Date());
     const variants: Array<Record<string, string | string[]>> = [{}, { [HEADER]: 'wrong' }, { [HEADER]: [SECRET, SECRET] }];
     for (const headers of variants) {
@@ -92,7 +98,7 @@ describe('renderer over dynalite', () => {
     const cfg = seededConfig();
     const table = await local.createStatusTable();
     const now = new Date();
-    await seed(local.client, table, cfg, new Date(now.getTime() - 20 * 60_000), 1);
+    await seed(doc, table, cfg, new Date(now.getTime() - 20 * 60_000), 1);
     const page = await renderer(table, cfg, now)(event('/', { [HEADER]: SECRET }));
     expect(page.body).toContain('class="stale"');
     expect(page.body).toMatch(/Status data is 2\d minutes old\./);
@@ -131,13 +137,13 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
   test('public page, template file missing -> the default template', async () => {
     const cfg = seededConfig();
     const table = await local.createStatusTable();
-    await seed(local.client, table, cfg, new Date(), 1);
+    await seed(doc, table, cfg, new Date(), 1);
     writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
     const handler = createLambdaHandler({
       STATUS_TABLE_NAME: table,
       STATUS_CONFIG_PATH: join(dir, 'config.json'),
       STATUS_TEMPLATE_PATH: join(dir, 'missing.mustache'),
-    }, quiet);
+    }, silentLog);
     const res = await handler(event('/', {}));
     expect(res.statusCode).toBe(200);
     expect(res.headers['Cache-Control']).toBe('public, max-age=15');
@@ -148,14 +154,14 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
   test('a custom template file is used', async () => {
     const cfg = seededConfig();
     const table = await local.createStatusTable();
-    await seed(local.client, table, cfg, new Date(), 1);
+    await seed(doc, table, cfg, new Date(), 1);
     writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
     writeFileSync(join(dir, 'custom.mustache'), '<p>{{overallText}}</p>{{#checks}}<i>{{displayName}}</i>{{/checks}}');
     const handler = createLambdaHandler({
       STATUS_TABLE_NAME: table,
       STATUS_CONFIG_PATH: join(dir, 'config.json'),
       STATUS_TEMPLATE_PATH: join(dir, 'custom.mustache'),
-    }, quiet);
+    }, silentLog);
     const res = await handler(event('/', {}));
     expect(res.body).toBe('<p>Partial outage</p><i>Public API</i><i>Website</i><i>Database</i><i>&lt;script&gt;alert(1)&lt;&#x2F;script&gt;</i>');
   });
@@ -168,7 +174,7 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
       STATUS_CONFIG_PATH: join(dir, 'config.json'),
       STATUS_AUTH_SECRET_ARN: '',
       STATUS_AUTH_HEADER_NAME: HEADER,
-    }, quiet);
+    }, silentLog);
     const res = await handler(event('/', { [HEADER]: '' }));
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toContain('Public API');
@@ -176,13 +182,13 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
 
   test('missing configuration is a 503 without data, and is retried on the next request', async () => {
     const env: Record<string, string> = { STATUS_TABLE_NAME: 'x', STATUS_CONFIG_PATH: join(dir, 'later.json') };
-    const handler = createLambdaHandler(env, quiet);
+    const handler = createLambdaHandler(env, silentLog);
     const res = await handler(event('/', {}));
     expect(res.statusCode).toBe(503);
     expect(res.headers['Cache-Control']).toBe('no-store');
     const cfg = seededConfig();
     const table = await local.createStatusTable();
-    await seed(local.client, table, cfg, new Date(), 1);
+    await seed(doc, table, cfg, new Date(), 1);
     writeFileSync(join(dir, 'later.json'), JSON.stringify(cfg));
     env.STATUS_TABLE_NAME = table;
     expect((await handler(event('/', {}))).statusCode).toBe(200);

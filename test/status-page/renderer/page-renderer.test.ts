@@ -5,6 +5,7 @@ import { PageSnapshot } from '../../../src/status-page/runtime/model';
 import { createRenderer, RendererDependencies } from '../../../src/status-page/runtime/page-renderer';
 import { ApiGatewayProxyResult } from '../../../src/status-page/runtime/proxy-event';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
+import { LogEntry, recordingLog } from '../runtime/helpers/recording-log';
 
 const SECRET = 'correct-horse-battery-staple';
 const HEADER = 'x-status-page-auth';
@@ -13,11 +14,11 @@ const AUTH = { [HEADER]: SECRET };
 interface Harness {
   readonly render: ReturnType<typeof createRenderer>;
   readonly reads: jest.Mock;
-  readonly logs: string[];
+  readonly logs: LogEntry[];
 }
 
 function harness(overrides: Partial<RendererDependencies> & { snap?: PageSnapshot; secret?: string | null } = {}): Harness {
-  const logs: string[] = [];
+  const { log, entries: logs } = recordingLog();
   const reads = jest.fn(async () => overrides.snap ?? snapshot());
   const secret = overrides.secret === undefined ? SECRET : overrides.secret;
   const render = createRenderer({
@@ -27,7 +28,7 @@ function harness(overrides: Partial<RendererDependencies> & { snap?: PageSnapsho
     // Secrets Manager has no local implementation: an in-process secret source stands in for it.
     auth: secret === null ? undefined : { headerName: HEADER, secret: new CachedSecret(async () => secret) },
     now: () => NOW,
-    log: (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields })),
+    log,
     ...overrides,
   });
   return { render, reads, logs };
@@ -78,7 +79,8 @@ describe('proxy-header auth', () => {
       expectSecurityHeaders(res);
     }
     expect(reads).not.toHaveBeenCalled();
-    expect(logs.join('\n')).not.toContain(SECRET);
+    expect(logs.map((e) => [e.level, e.message])).toEqual(Array(4).fill(['info', 'request refused by proxy-header check']));
+    expect(JSON.stringify(logs)).not.toContain(SECRET);
   });
 
   test('every refusal looks the same (no hint which rule failed)', async () => {
@@ -109,8 +111,12 @@ describe('proxy-header auth', () => {
     const res = await render(event('/', AUTH));
     expect(res.statusCode).toBe(503);
     expectNoStatusData(res);
-    expect(logs.join('\n')).toContain('AccessDeniedException');
-    expect(logs.join('\n')).not.toContain(SECRET);
+    expect(logs).toEqual([{
+      level: 'error',
+      message: 'could not read the proxy secret',
+      fields: expect.objectContaining({ errorName: 'Error', errorMessage: 'AccessDeniedException: not allowed' }),
+    }]);
+    expect(JSON.stringify(logs)).not.toContain(SECRET);
   });
 
   test('a rotated secret is accepted without waiting for the cache to expire', async () => {
@@ -228,7 +234,9 @@ describe('routes, methods and headers', () => {
       expectSecurityHeaders(res);
     }
     expect((await render(event('/status.json', AUTH))).headers['Content-Type']).toBe('application/json; charset=utf-8');
-    expect(logs.join('\n')).toContain('ProvisionedThroughputExceededException');
+    expect(logs).toHaveLength(4);
+    expect(logs.every((e) => e.level === 'error' && e.message === 'could not read the status snapshot'
+      && e.fields.errorMessage === 'ProvisionedThroughputExceededException')).toBe(true);
   });
 
   test('a broken custom template is a 500 without data; JSON and badges still work', async () => {

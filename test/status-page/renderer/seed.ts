@@ -1,7 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { config, HOSTILE } from './fixtures';
+import { DocumentSender } from '../../../src/shared/runtime/dynamo-batch';
 import { CheckConfig, ProbeResult, StatusPageConfig } from '../../../src/status-page/runtime/model';
-import { recordRun } from '../../../src/status-page/runtime/store';
+import { recordRun } from '../../../src/status-page/runtime/record-run';
+import { silentLog } from '../runtime/helpers/recording-log';
 
 /** Checks used by the tests that go through the real store (dynalite). */
 export const SEEDED_CHECKS: CheckConfig[] = [
@@ -24,10 +25,9 @@ export function seededConfig(overrides: Partial<StatusPageConfig> = {}): StatusP
 }
 
 /** Stores `runs` runs, one interval apart, the last one at `last`. */
-export async function seed(ddb: DynamoDBClient, table: string, cfg: StatusPageConfig, last: Date, runs = 3, results = SEEDED_RESULTS): Promise<void> {
+export async function seed(doc: DocumentSender, table: string, cfg: StatusPageConfig, last: Date, runs = 3, results = SEEDED_RESULTS): Promise<void> {
   for (let i = runs - 1; i >= 0; i--) {
-    await recordRun(ddb, table, cfg, results.slice(0, cfg.checks.length), new Date(last.getTime() - i * cfg.intervalSeconds * 1000), {
-      logger: { warn: () => undefined, error: () => undefined },
-    });
+    const at = new Date(last.getTime() - i * cfg.intervalSeconds * 1000);
+    await recordRun(doc, table, cfg, results.slice(0, cfg.checks.length), at, { log: silentLog });
   }
 }

@@ -1,13 +1,17 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pageConfig } from './helpers/config';
 import { FakeSns, publishedMessages, startFakeSns } from './helpers/fake-sns';
 import { LocalServer, sleep, startHttpServer } from './helpers/local-servers';
+import { recordingLog, silentLog } from './helpers/recording-log';
+import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { CheckConfig, StatusPageConfig } from '../../../src/status-page/runtime/model';
+import { readSnapshot } from '../../../src/status-page/runtime/read-snapshot';
 import { runChecks, snsPublisher } from '../../../src/status-page/runtime/run-checks';
-import { readSnapshot } from '../../../src/status-page/runtime/store';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 let dynamo: LocalDynamo;
+let doc: DynamoDBDocumentClient;
 let target: LocalServer;
 let sns: FakeSns;
 /** Paths answering 503 instead of 200. */
@@ -15,6 +19,7 @@ const failing = new Set<string>();
 
 beforeAll(async () => {
   dynamo = await startDynalite();
+  doc = documentClient(dynamo.client);
   sns = await startFakeSns();
   target = await startHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -56,7 +61,7 @@ test.each([20, 5])('probes run %i at a time (measured as overlapping requests at
   const table = await dynamo.createStatusTable();
   target.stats.maxInFlight = 0;
   const config = pageConfig(httpChecks(20, '?delay=300'), { concurrency });
-  const summary = await runChecks({ ddb: dynamo.client, tableName: table, config, log: () => undefined });
+  const summary = await runChecks({ doc, tableName: table, config, log: silentLog, metricsSink: () => undefined });
   expect(summary.up).toBe(20);
   expect(target.stats.maxInFlight).toBe(concurrency);
 });
@@ -67,12 +72,14 @@ test('publishes status changes to SNS in batches of 10, never the first status, 
   const config: StatusPageConfig = pageConfig(httpChecks(12), { title: 'Shop' });
   const topicArn = 'arn:aws:sns:us-east-1:123456789012:status';
   const lines: string[] = [];
+  const { log, entries } = recordingLog();
   const deps = {
-    ddb: dynamo.client,
+    doc,
     tableName: table,
     config,
-    log: (l: string) => lines.push(l),
-    publisher: snsPublisher(snsClient(), topicArn, (l) => lines.push(l)),
+    log,
+    metricsSink: (l: string) => lines.push(l),
+    publisher: snsPublisher(snsClient(), topicArn, log),
     metricDimension: 'shop-page',
   };
 
@@ -108,18 +115,23 @@ test('publishes status changes to SNS in batches of 10, never the first status, 
   });
   expect(emf[1]).toMatchObject({ StatusPage: 'shop-page', RunsRecorded: 1, ChecksDown: 12 });
   expect(typeof emf[1].runDurationMs).toBe('number');
+  // Exactly the documented dimension, metrics and property: no service dimension added.
+  expect(Object.keys(emf[1]).sort()).toEqual(['ChecksDown', 'RunsRecorded', 'StatusPage', '_aws', 'runDurationMs']);
+  expect(entries).toEqual([]);
 });
 
 test('a failed publish is logged and does not fail the run', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(httpChecks(2));
   const lines: string[] = [];
+  const { log, entries } = recordingLog();
   const deps = {
-    ddb: dynamo.client,
+    doc,
     tableName: table,
     config,
-    log: (l: string) => lines.push(l),
-    publisher: snsPublisher(snsClient(), 'arn:aws:sns:us-east-1:123456789012:status', (l) => lines.push(l)),
+    log,
+    metricsSink: (l: string) => lines.push(l),
+    publisher: snsPublisher(snsClient(), 'arn:aws:sns:us-east-1:123456789012:status', log),
   };
   await runChecks(deps);
   failing.add('/svc-1');
@@ -133,20 +145,22 @@ test('a failed publish is logged and does not fail the run', async () => {
     failing.clear();
     sns.failing = false;
   }
-  expect(lines.some((l) => l.includes('SNS PublishBatch failed'))).toBe(true);
+  expect(entries).toEqual([{ level: 'error', message: 'SNS PublishBatch failed', fields: { error: expect.stringMatching(/InternalError/) } }]);
   expect(emfLines(lines).map((e) => e.RunsRecorded)).toEqual([1, 1]);
-  const snap = await readSnapshot(dynamo.client, table, config, new Date());
+  const snap = await readSnapshot(doc, table, config, new Date());
   expect(snap.checks[1].status).toBe('down');
 });
 
 test('a probe that throws is down for that check only', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(httpChecks(3));
+  const { log, entries } = recordingLog();
   const summary = await runChecks({
-    ddb: dynamo.client,
+    doc,
     tableName: table,
     config,
-    log: () => undefined,
+    log,
+    metricsSink: () => undefined,
     probe: async (check) => {
       if (check.name === 'svc-1') throw new Error('bug');
       return { outcome: 'up', latencyMs: 5 };
@@ -154,13 +168,17 @@ test('a probe that throws is down for that check only', async () => {
   });
   expect(summary.results.map((r) => r.outcome)).toEqual(['up', 'down', 'up']);
   expect(summary.results[1].message).toBe('checker error while probing');
+  expect(entries).toEqual([{ level: 'error', message: 'probe threw', fields: { check: 'svc-1', error: 'Error: bug' } }]);
 });
 
 test('a run whose results cannot be stored throws, after an EMF line with RunsRecorded=0', async () => {
   const config = pageConfig(httpChecks(1));
   const lines: string[] = [];
-  await expect(runChecks({ ddb: dynamo.client, tableName: 'no-such-table', config, log: (l) => lines.push(l) }))
+  const { log, entries } = recordingLog();
+  await expect(runChecks({ doc, tableName: 'no-such-table', config, log, metricsSink: (l) => lines.push(l) }))
     .rejects.toThrow(/non-existent table|not found/i);
   expect(emfLines(lines).map((e) => e.RunsRecorded)).toEqual([0]);
-  expect(lines.some((l) => l.includes('could not store the results of this run'))).toBe(true);
+  expect(entries).toEqual([{
+    level: 'error', message: 'could not store the results of this run', fields: { error: expect.stringMatching(/^ResourceNotFoundException: /) },
+  }]);
 });

@@ -1,30 +1,36 @@
-import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { down, fleet, pageConfig, seeded, tcpChecks, up } from './helpers/config';
 import { fillRealisticCounters } from './helpers/realistic-history';
+import { recordingLog, silentLog } from './helpers/recording-log';
+import { documentClient } from '../../../src/shared/runtime/aws-clients';
+import { DocumentSender } from '../../../src/shared/runtime/dynamo-batch';
 import { ProbeResult } from '../../../src/status-page/runtime/model';
+import { readSnapshot } from '../../../src/status-page/runtime/read-snapshot';
+import { recordRun } from '../../../src/status-page/runtime/record-run';
 import { computeLayout } from '../../../src/status-page/runtime/shard-layout';
-import { readSnapshot, recordRun } from '../../../src/status-page/runtime/store';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 const DAY_MS = 86_400_000;
 const at = (iso: string) => new Date(iso);
-const quiet = { logger: { warn: () => undefined, error: () => undefined } };
+const quiet = { log: silentLog };
 
 let dynamo: LocalDynamo;
+let doc: DynamoDBDocumentClient;
 beforeAll(async () => {
   dynamo = await startDynalite();
+  doc = documentClient(dynamo.client);
 });
 afterAll(() => dynamo.stop());
 
 async function scanAll(table: string) {
-  const res = await dynamo.client.send(new ScanCommand({ TableName: table }));
+  const res = await doc.send(new ScanCommand({ TableName: table }));
   return res.Items ?? [];
 }
 
 test('an empty table reads as unknown and stale with 90 empty bars ending today', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['a', 'b']));
-  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:00:00Z'));
+  const snap = await readSnapshot(doc, table, config, at('2026-03-10T08:00:00Z'));
   expect(snap).toMatchObject({ title: 'Test page', stale: true, overall: 'unknown', updatedAt: undefined });
   expect(snap.checks.map((c) => c.status)).toEqual(['unknown', 'unknown']);
   expect(snap.checks[0].days).toHaveLength(90);
@@ -37,8 +43,8 @@ test('consecutive failures across runs: one failure keeps the status, the second
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['api', 'web']), { failureThreshold: 2, successThreshold: 1 });
   const t0 = Date.parse('2026-03-10T08:00:00Z');
-  const run = (i: number, api: ProbeResult) => recordRun(dynamo.client, table, config, [api, up()], new Date(t0 + i * 60_000), quiet);
-  const view = async (i: number) => (await readSnapshot(dynamo.client, table, config, new Date(t0 + i * 60_000 + 1_000))).checks[0];
+  const run = (i: number, api: ProbeResult) => recordRun(doc, table, config, [api, up()], new Date(t0 + i * 60_000), quiet);
+  const view = async (i: number) => (await readSnapshot(doc, table, config, new Date(t0 + i * 60_000 + 1_000))).checks[0];
 
   const r0 = await run(0, up());
   expect(r0.changes).toEqual([]); // unknown -> up is not an alert...
@@ -56,7 +62,7 @@ test('consecutive failures across runs: one failure keeps the status, the second
 
   const r3 = await run(3, up(33));
   expect(r3.changes).toEqual([expect.objectContaining({ from: 'down', to: 'up' })]);
-  const snap = await readSnapshot(dynamo.client, table, config, new Date(t0 + 3 * 60_000 + 1_000));
+  const snap = await readSnapshot(doc, table, config, new Date(t0 + 3 * 60_000 + 1_000));
   expect(snap.overall).toBe('up');
   expect(snap.stale).toBe(false);
   expect(snap.checks[0]).toMatchObject({ status: 'up', latencyMs: 33, lastCheckedAt: new Date(t0 + 3 * 60_000).toISOString() });
@@ -64,19 +70,20 @@ test('consecutive failures across runs: one failure keeps the status, the second
   expect(snap.checks[0].uptime.h24).toBeCloseTo(3 / 4);
 
   // The incident history: the two publishable changes, as small items with a TTL.
-  const events = await dynamo.client.send(new QueryCommand({
-    TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'events' } },
+  const events = await doc.send(new QueryCommand({
+    TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'events' },
   }));
-  expect(events.Items?.map((e) => `${e.check.S}:${e.from.S}->${e.to.S}`)).toEqual(['api:up->down', 'api:down->up']);
-  expect(Number(events.Items?.[0].expiresAt.N)).toBe(Math.floor((t0 + 2 * 60_000) / 1000) + 90 * 86_400);
+  expect(events.Items?.map((e) => `${e.check}:${e.from}->${e.to}`)).toEqual(['api:up->down', 'api:down->up']);
+  expect(events.Items?.[0].expiresAt).toBe(Math.floor((t0 + 2 * 60_000) / 1000) + 90 * 86_400);
+  expect(events.Items?.[0]).toMatchObject({ displayName: 'API', message: 'connection refused by 127.0.0.1:9', at: new Date(t0 + 2 * 60_000).toISOString() });
 });
 
 test('stale once the newest run is older than staleAfterIntervals x interval', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['a']), { intervalSeconds: 60, staleAfterIntervals: 3 });
   const t = at('2026-03-10T08:00:00Z');
-  await recordRun(dynamo.client, table, config, [up()], t, quiet);
-  const read = (ms: number) => readSnapshot(dynamo.client, table, config, new Date(t.getTime() + ms));
+  await recordRun(doc, table, config, [up()], t, quiet);
+  const read = (ms: number) => readSnapshot(doc, table, config, new Date(t.getTime() + ms));
   expect((await read(180_000)).stale).toBe(false);
   expect((await read(180_001)).stale).toBe(true);
   expect((await read(0)).updatedAt).toBe(t.toISOString());
@@ -85,13 +92,13 @@ test('stale once the newest run is older than staleAfterIntervals x interval', a
 test('rollups across hour and day boundaries (23:58, 23:59, 00:01, 00:02 UTC)', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['a']));
-  await recordRun(dynamo.client, table, config, [up()], at('2026-03-09T22:30:00Z'), quiet);
-  await recordRun(dynamo.client, table, config, [up()], at('2026-03-09T23:58:00Z'), quiet);
-  await recordRun(dynamo.client, table, config, [down()], at('2026-03-09T23:59:00Z'), quiet);
-  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T00:01:00Z'), quiet);
-  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T00:02:00Z'), quiet);
+  await recordRun(doc, table, config, [up()], at('2026-03-09T22:30:00Z'), quiet);
+  await recordRun(doc, table, config, [up()], at('2026-03-09T23:58:00Z'), quiet);
+  await recordRun(doc, table, config, [down()], at('2026-03-09T23:59:00Z'), quiet);
+  await recordRun(doc, table, config, [up()], at('2026-03-10T00:01:00Z'), quiet);
+  await recordRun(doc, table, config, [up()], at('2026-03-10T00:02:00Z'), quiet);
 
-  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T00:03:00Z'));
+  const snap = await readSnapshot(doc, table, config, at('2026-03-10T00:03:00Z'));
   const c = snap.checks[0];
   expect(c.days).toHaveLength(90);
   expect(c.days[88]).toEqual({ date: '2026-03-09', uptime: 2 / 3, worst: 'down' });
@@ -101,7 +108,7 @@ test('rollups across hour and day boundaries (23:58, 23:59, 00:01, 00:02 UTC)', 
   expect(c.uptime.d7).toBeCloseTo(4 / 5);
 
   // 24 hours after the 22:30 run it leaves the 24 h window, but stays in the day bars.
-  const later = await readSnapshot(dynamo.client, table, config, at('2026-03-10T22:59:00Z'));
+  const later = await readSnapshot(doc, table, config, at('2026-03-10T22:59:00Z'));
   expect(later.checks[0].uptime.h24).toBeCloseTo(3 / 4);
   expect(later.checks[0].uptime.d7).toBeCloseTo(4 / 5);
   expect(later.stale).toBe(true);
@@ -115,9 +122,9 @@ test('90-day window edges: a day 90 days ago is out, 89 days ago is the first ba
   for (let d = -95; d <= 0; d++) {
     if (d === -50 || d === -49) continue; // the checker did not run on those days
     const result = downDays.has(d) ? down() : up();
-    await recordRun(dynamo.client, table, config, [result], new Date(today + d * DAY_MS + 12 * 3_600_000), quiet);
+    await recordRun(doc, table, config, [result], new Date(today + d * DAY_MS + 12 * 3_600_000), quiet);
   }
-  const snap = await readSnapshot(dynamo.client, table, config, new Date(today + 12.5 * 3_600_000));
+  const snap = await readSnapshot(doc, table, config, new Date(today + 12.5 * 3_600_000));
   const c = snap.checks[0];
   expect(c.days).toHaveLength(90);
   expect(c.days[0]).toEqual({ date: '2025-12-11', uptime: 0, worst: 'down' });
@@ -134,7 +141,7 @@ test('90-day window edges: a day 90 days ago is out, 89 days ago is the first ba
 test('an overlapping run conflicts on the version, re-reads and retries, so no failure is lost', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['a']), { failureThreshold: 2 });
-  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T08:00:00Z'), quiet);
+  await recordRun(doc, table, config, [up()], at('2026-03-10T08:00:00Z'), quiet);
   // Both runs read the shard before either writes: PutItem waits until both have arrived.
   let arrived = 0;
   let release!: () => void;
@@ -142,19 +149,19 @@ test('an overlapping run conflicts on the version, re-reads and retries, so no f
   let conflicts = 0;
   const racing = {
     send: async (command: unknown) => {
-      if (command instanceof PutItemCommand && arrived < 2) {
+      if (command instanceof PutCommand && arrived < 2) {
         arrived++;
         if (arrived === 2) release();
         await bothArrived;
       }
       try {
-        return await dynamo.client.send(command as PutItemCommand);
+        return await doc.send(command as PutCommand);
       } catch (e) {
         if ((e as Error).name === 'ConditionalCheckFailedException') conflicts++;
         throw e;
       }
     },
-  } as unknown as DynamoDBClient;
+  } as unknown as DocumentSender;
   const [r1, r2] = await Promise.all([
     recordRun(racing, table, config, [down()], at('2026-03-10T08:01:00Z'), quiet),
     recordRun(racing, table, config, [down()], at('2026-03-10T08:01:00Z'), quiet),
@@ -162,7 +169,7 @@ test('an overlapping run conflicts on the version, re-reads and retries, so no f
   expect(conflicts).toBe(1);
   expect(r1.conflictedShards + r2.conflictedShards).toBe(0);
   // Last-writer-wins would leave "failing (1 of 2)"; the retry counted both failures.
-  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:01:30Z'));
+  const snap = await readSnapshot(doc, table, config, at('2026-03-10T08:01:30Z'));
   expect(snap.checks[0].status).toBe('down');
   expect([...r1.changes, ...r2.changes]).toHaveLength(1);
 });
@@ -170,31 +177,32 @@ test('an overlapping run conflicts on the version, re-reads and retries, so no f
 test('a shard that keeps conflicting is given up after one retry, logged, and the run does not throw', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['a']));
-  await recordRun(dynamo.client, table, config, [up()], at('2026-03-10T08:00:00Z'), quiet);
+  await recordRun(doc, table, config, [up()], at('2026-03-10T08:00:00Z'), quiet);
   // Before every CURRENT write, "another run" bumps the version: both attempts conflict.
   const interfering = {
     send: async (command: unknown) => {
-      if (command instanceof PutItemCommand && command.input.Item?.sk?.S === 'current') {
-        await dynamo.client.send(new UpdateItemCommand({
+      if (command instanceof PutCommand && command.input.Item?.sk === 'current') {
+        await doc.send(new UpdateCommand({
           TableName: table,
-          Key: { pk: command.input.Item.pk, sk: { S: 'current' } },
+          Key: { pk: command.input.Item.pk, sk: 'current' },
           UpdateExpression: 'SET #v = #v + :one',
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':one': { N: '1' } },
+          ExpressionAttributeValues: { ':one': 1 },
         }));
       }
-      return dynamo.client.send(command as PutItemCommand);
+      return doc.send(command as PutCommand);
     },
-  } as unknown as DynamoDBClient;
-  const warnings: string[] = [];
-  const result = await recordRun(interfering, table, config, [down()], at('2026-03-10T08:01:00Z'), {
-    logger: { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) },
-  });
+  } as unknown as DocumentSender;
+  const { log, entries } = recordingLog();
+  const result = await recordRun(interfering, table, config, [down()], at('2026-03-10T08:01:00Z'), { log });
   expect(result.conflictedShards).toBe(1);
   expect(result.changes).toEqual([]);
-  expect(warnings).toHaveLength(1);
-  expect(warnings[0]).toMatch(/version conflict on CURRENT of shard 0 again after a retry/);
-  const snap = await readSnapshot(dynamo.client, table, config, at('2026-03-10T08:01:30Z'));
+  expect(entries).toEqual([{
+    level: 'warn',
+    message: expect.stringMatching(/version conflict on CURRENT of shard 0 again after a retry/),
+    fields: { shard: `shard#${computeLayout(config.checks, config.checksPerShard).generation}#0` },
+  }]);
+  const snap = await readSnapshot(doc, table, config, at('2026-03-10T08:01:30Z'));
   expect(snap.checks[0].status).toBe('up'); // the first run's state, not overwritten
 });
 
@@ -207,19 +215,19 @@ test('a shard-count change keeps the history, drops removed checks and deletes t
   expect([oldLayout.shardCount, newLayout.shardCount]).toEqual([3, 4]);
 
   const fiveResults = (r: ProbeResult) => before.checks.map(() => r);
-  await recordRun(dynamo.client, table, before, fiveResults(down()), at('2026-03-08T10:00:00Z'), quiet);
-  await recordRun(dynamo.client, table, before, fiveResults(up()), at('2026-03-09T10:00:00Z'), quiet);
-  await recordRun(dynamo.client, table, before, fiveResults(up()), at('2026-03-10T10:00:00Z'), quiet);
+  await recordRun(doc, table, before, fiveResults(down()), at('2026-03-08T10:00:00Z'), quiet);
+  await recordRun(doc, table, before, fiveResults(up()), at('2026-03-09T10:00:00Z'), quiet);
+  await recordRun(doc, table, before, fiveResults(up()), at('2026-03-10T10:00:00Z'), quiet);
 
   // The renderer already has the new config, the checker has not run with it yet: old data shows.
-  const waiting = await readSnapshot(dynamo.client, table, after, at('2026-03-10T10:00:30Z'));
+  const waiting = await readSnapshot(doc, table, after, at('2026-03-10T10:00:30Z'));
   expect(waiting.checks.map((c) => c.status)).toEqual(['up', 'up', 'up', 'up', 'unknown', 'unknown', 'unknown']);
 
-  const migrated = await recordRun(dynamo.client, table, after, after.checks.map(() => up()), at('2026-03-10T10:01:00Z'), quiet);
+  const migrated = await recordRun(doc, table, after, after.checks.map(() => up()), at('2026-03-10T10:01:00Z'), quiet);
   expect(migrated.migrated).toBe(true);
   expect(migrated.changes).toEqual([]); // new checks appear without alerts; moved ones keep their status
 
-  const snap = await readSnapshot(dynamo.client, table, after, at('2026-03-10T10:02:00Z'));
+  const snap = await readSnapshot(doc, table, after, at('2026-03-10T10:02:00Z'));
   expect(snap.checks.map((c) => c.name)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
   const c1 = snap.checks[0];
   expect(c1.since).toBe('2026-03-09T10:00:00.000Z');
@@ -232,7 +240,7 @@ test('a shard-count change keeps the history, drops removed checks and deletes t
   const c7 = snap.checks[6];
   expect(c7.days.slice(-2).map((d) => d.uptime)).toEqual([null, 1]);
 
-  const pks = new Set((await scanAll(table)).map((i) => i.pk.S!));
+  const pks = new Set((await scanAll(table)).map((i) => i.pk as string));
   expect([...pks].filter((pk) => pk.includes(oldLayout.generation))).toEqual([]);
   expect([...pks].filter((pk) => pk.includes(newLayout.generation))).toHaveLength(4);
 });
@@ -245,7 +253,7 @@ test('100 checks per run cost a handful of write units, not 100', async () => {
   const start = Date.parse('2026-03-10T07:50:00Z');
   const runs = [];
   for (let i = 0; i < 20; i++) {
-    runs.push(await recordRun(dynamo.client, table, config, nextRun(), new Date(start + i * 60_000), quiet));
+    runs.push(await recordRun(doc, table, config, nextRun(), new Date(start + i * 60_000), quiet));
   }
   expect(runs.every((r) => r.capacitySource === 'dynamodb')).toBe(true);
   // 2 shards of 50 checks. A CURRENT item compresses to well under 4 KB (about 15-60 bytes per
@@ -261,6 +269,31 @@ test('100 checks per run cost a handful of write units, not 100', async () => {
   expect(normal.every((r) => r.writeUnits <= 4)).toBe(true);
 });
 
+test('without ConsumedCapacity in the responses, the units are estimated from the item sizes as DynamoDB bills them', async () => {
+  // The estimate counts the items found; DynamoDB also bills each key it did not find, so the
+  // runs compared here start on a table where every key read exists.
+  const config = pageConfig(tcpChecks(Array.from({ length: 120 }, (_, i) => `svc-${i}`)), { checksPerShard: 50 });
+  const nextRun = fleet(120, seeded(5), 0.05);
+  // The same runs against two tables: one client as is, one whose responses lose their capacity.
+  const reported = await dynamo.createStatusTable();
+  const estimated = await dynamo.createStatusTable();
+  const withoutCapacity = {
+    send: async (command: PutCommand) => ({ ...(await doc.send(command)), ConsumedCapacity: undefined }),
+  } as unknown as DocumentSender;
+  const start = Date.parse('2026-03-10T23:58:00Z');
+  for (const table of [reported, estimated]) await recordRun(doc, table, config, nextRun(), new Date(start - 60_000), quiet);
+  for (let i = 0; i < 4; i++) {
+    const time = new Date(start + i * 60_000); // the third run rolls the hour and the day over
+    const results = nextRun();
+    const a = await recordRun(doc, reported, config, results, time, quiet);
+    const b = await recordRun(withoutCapacity, estimated, config, results, time, quiet);
+    expect([a.capacitySource, b.capacitySource]).toEqual(['dynamodb', 'estimated']);
+    expect(b.writeUnits).toBe(a.writeUnits);
+    expect(b.readUnits).toBe(a.readUnits);
+    expect(b.itemsWritten).toBe(a.itemsWritten);
+  }
+});
+
 test('1,000 checks with 90 days of history are stored in items far below 400 KB and read back', async () => {
   const table = await dynamo.createStatusTable();
   const names = Array.from({ length: 1000 }, (_, i) => `team-${i % 17}/service-${i}`);
@@ -270,23 +303,23 @@ test('1,000 checks with 90 days of history are stored in items far below 400 KB 
   let last;
   // One run a day for 92 days fills every DAYS item; each run rolls over hour and day.
   for (let d = -91; d <= 0; d++) {
-    last = await recordRun(dynamo.client, table, config, nextRun(), new Date(today + d * DAY_MS + 3_600_000), quiet);
+    last = await recordRun(doc, table, config, nextRun(), new Date(today + d * DAY_MS + 3_600_000), quiet);
   }
   expect(last!.conflictedShards).toBe(0);
   // Give every HOURS/DAYS item minute-by-minute counters (~1,440 runs a day, some degraded and
   // down), then let a real run roll the day over and rewrite them: that is the item size that
   // matters. 100 checks x 90 days x 3 counters of up to 4 digits is ~30 KB even uncompressed
   // per column set; gzip keeps it well under 64 KB, far below DynamoDB's 400 KB.
-  expect(await fillRealisticCounters(dynamo.client, table, seeded(99))).toBe(20);
-  const rolled = await recordRun(dynamo.client, table, config, nextRun(), new Date(today + DAY_MS + 3_600_000), quiet);
+  expect(await fillRealisticCounters(doc, table, seeded(99))).toBe(20);
+  const rolled = await recordRun(doc, table, config, nextRun(), new Date(today + DAY_MS + 3_600_000), quiet);
   expect(rolled.itemsWritten).toBeGreaterThanOrEqual(30);
   const items = await scanAll(table);
-  const biggest = Math.max(...items.map((i) => (i.p?.B?.length ?? 0)));
+  const biggest = Math.max(...items.map((i) => (i.p instanceof Uint8Array ? i.p.length : 0)));
   expect(biggest).toBeGreaterThan(4_000);
   expect(biggest).toBeLessThan(64 * 1024);
   expect(rolled.largestItemBytes).toBeLessThan(64 * 1024);
 
-  const snap = await readSnapshot(dynamo.client, table, config, new Date(today + DAY_MS + 2 * 3_600_000));
+  const snap = await readSnapshot(doc, table, config, new Date(today + DAY_MS + 2 * 3_600_000));
   expect(snap.checks).toHaveLength(1000);
   expect(snap.checks.every((c) => c.status !== 'unknown' && c.days.length === 90)).toBe(true);
   expect(snap.checks.every((c) => c.days[0].uptime !== null && c.days[89].uptime !== null)).toBe(true);
