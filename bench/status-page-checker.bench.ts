@@ -18,9 +18,9 @@ import { CheckConfig, StatusPageConfig } from '../src/status-page/runtime/model'
 import { RecordRunResult, recordRun } from '../src/status-page/runtime/record-run';
 import { runChecks } from '../src/status-page/runtime/run-checks';
 import { startDynalite, LocalDynamo } from '../test/helpers/dynalite';
+import { SILENT_LOG } from '../test/helpers/recording-log';
 import { fleet, seeded } from '../test/status-page/runtime/helpers/config';
 import { fillRealisticCounters } from '../test/status-page/runtime/helpers/realistic-history';
-import { silentLog } from '../test/status-page/runtime/helpers/recording-log';
 
 const REPS = Number(process.env.BENCH_REPS ?? '5');
 const CONCURRENCY = 64; // the construct's default probeConcurrency
@@ -90,7 +90,7 @@ async function measure(dynamo: LocalDynamo, targets: Target[], count: number, co
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     const summary = await runChecks({
-      doc: documentClient(dynamo.client), tableName: table, config: cfg, clock, log: silentLog, metricsSink: () => undefined,
+      doc: documentClient(dynamo.client), tableName: table, config: cfg, clock, log: SILENT_LOG, metricsSink: () => undefined,
     });
     const ms = performance.now() - started;
     down = Math.max(down, summary.results.filter((r) => r.outcome !== 'up').length);
@@ -117,7 +117,7 @@ async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   const cfg = config(count, [{ origin: 'http://127.0.0.1:9', close: async () => undefined }], CONCURRENCY);
   const next = fleet(count, seeded(11), 0.01);
   const doc = documentClient(dynamo.client);
-  const quiet = { log: silentLog };
+  const quiet = { log: SILENT_LOG };
   const day0 = Date.UTC(2026, 0, 1);
   for (let d = 0; d < 92; d++) {
     await recordRun(doc, table, cfg, next(), new Date(day0 + d * 86_400_000 + 30 * 60_000), quiet);

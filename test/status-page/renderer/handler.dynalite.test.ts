@@ -19,7 +19,7 @@ import { readSnapshot } from '../../../src/status-page/runtime/read-snapshot';
 import { createLambdaHandler } from '../../../src/status-page/runtime/renderer-environment';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
-import { silentLog } from '../runtime/helpers/recording-log';
+import { SILENT_LOG } from '../../helpers/recording-log';
 
 const SECRET = 'dynalite-test-secret';
 const HEADER = 'X-Status-Page-Auth';
@@ -39,7 +39,7 @@ function renderer(table: string, cfg: StatusPageConfig, now: Date, secret: strin
     readSnapshot: (at) => readSnapshot(doc, table, cfg, at),
     auth: secret === null ? undefined : { headerName: HEADER, secret: new CachedSecret(async () => secret) },
     now: () => now,
-    log: silentLog,
+    log: SILENT_LOG,
   });
 }
 
@@ -143,7 +143,7 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
       STATUS_TABLE_NAME: table,
       STATUS_CONFIG_PATH: join(dir, 'config.json'),
       STATUS_TEMPLATE_PATH: join(dir, 'missing.mustache'),
-    }, silentLog);
+    }, SILENT_LOG);
     const res = await handler(event('/', {}));
     expect(res.statusCode).toBe(200);
     expect(res.headers['Cache-Control']).toBe('public, max-age=15');
@@ -161,7 +161,7 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
       STATUS_TABLE_NAME: table,
       STATUS_CONFIG_PATH: join(dir, 'config.json'),
       STATUS_TEMPLATE_PATH: join(dir, 'custom.mustache'),
-    }, silentLog);
+    }, SILENT_LOG);
     const res = await handler(event('/', {}));
     expect(res.body).toBe('<p>Partial outage</p><i>Public API</i><i>Website</i><i>Database</i><i>&lt;script&gt;alert(1)&lt;&#x2F;script&gt;</i>');
   });
@@ -174,7 +174,7 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
       STATUS_CONFIG_PATH: join(dir, 'config.json'),
       STATUS_AUTH_SECRET_ARN: '',
       STATUS_AUTH_HEADER_NAME: HEADER,
-    }, silentLog);
+    }, SILENT_LOG);
     const res = await handler(event('/', { [HEADER]: '' }));
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toContain('Public API');
@@ -182,7 +182,7 @@ describe('createLambdaHandler (environment, files, SDK clients) over dynalite', 
 
   test('missing configuration is a 503 without data, and is retried on the next request', async () => {
     const env: Record<string, string> = { STATUS_TABLE_NAME: 'x', STATUS_CONFIG_PATH: join(dir, 'later.json') };
-    const handler = createLambdaHandler(env, silentLog);
+    const handler = createLambdaHandler(env, SILENT_LOG);
     const res = await handler(event('/', {}));
     expect(res.statusCode).toBe(503);
     expect(res.headers['Cache-Control']).toBe('no-store');

@@ -16,7 +16,7 @@ import { createRenderer, Renderer } from '../../../src/status-page/runtime/page-
 import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../../../src/status-page/runtime/proxy-event';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
 import { launchChromium } from '../../helpers/chromium';
-import { silentLog } from '../runtime/helpers/recording-log';
+import { SILENT_LOG } from '../../helpers/recording-log';
 
 jest.setTimeout(60_000);
 
@@ -65,7 +65,7 @@ function renderer(template: string, secret = SECRET): Renderer {
     // Secrets Manager has no local implementation: an in-process secret source stands in for it.
     auth: { headerName: HEADER, secret: new CachedSecret(async () => secret) },
     now: () => NOW,
-    log: silentLog,
+    log: SILENT_LOG,
   });
 }
 

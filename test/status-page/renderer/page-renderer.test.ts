@@ -5,7 +5,7 @@ import { PageSnapshot } from '../../../src/status-page/runtime/model';
 import { createRenderer, RendererDependencies } from '../../../src/status-page/runtime/page-renderer';
 import { ApiGatewayProxyResult } from '../../../src/status-page/runtime/proxy-event';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
-import { LogEntry, recordingLog } from '../runtime/helpers/recording-log';
+import { LogEntry, RecordingLog } from '../../helpers/recording-log';
 
 const SECRET = 'correct-horse-battery-staple';
 const HEADER = 'x-status-page-auth';
@@ -18,7 +18,8 @@ interface Harness {
 }
 
 function harness(overrides: Partial<RendererDependencies> & { snap?: PageSnapshot; secret?: string | null } = {}): Harness {
-  const { log, entries: logs } = recordingLog();
+  const log = new RecordingLog();
+  const logs = log.entries;
   const reads = jest.fn(async () => overrides.snap ?? snapshot());
   const secret = overrides.secret === undefined ? SECRET : overrides.secret;
   const render = createRenderer({

@@ -15,7 +15,7 @@ import { CheckStatus, PageSnapshot } from '../../../src/status-page/runtime/mode
 import { createRenderer } from '../../../src/status-page/runtime/page-renderer';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
 import { launchChromium } from '../../helpers/chromium';
-import { silentLog } from '../runtime/helpers/recording-log';
+import { SILENT_LOG } from '../../helpers/recording-log';
 
 const REPORTS = resolve(__dirname, '../../../test-reports');
 const HEADER = 'x-status-page-auth';
@@ -87,7 +87,7 @@ beforeAll(async () => {
     // Secrets Manager has no local implementation: an in-process secret source stands in for it.
     auth: { headerName: HEADER, secret: new CachedSecret(async () => SECRET) },
     now: () => NOW,
-    log: silentLog,
+    log: SILENT_LOG,
   });
   // The handler's result, served as-is: status, every header (CSP included), body.
   server = createServer((req, res) => {

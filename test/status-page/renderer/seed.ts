@@ -2,7 +2,7 @@ import { config, HOSTILE } from './fixtures';
 import { DocumentSender } from '../../../src/shared/runtime/dynamo-batch';
 import { CheckConfig, ProbeResult, StatusPageConfig } from '../../../src/status-page/runtime/model';
 import { recordRun } from '../../../src/status-page/runtime/record-run';
-import { silentLog } from '../runtime/helpers/recording-log';
+import { SILENT_LOG } from '../../helpers/recording-log';
 
 /** Checks used by the tests that go through the real store (dynalite). */
 export const SEEDED_CHECKS: CheckConfig[] = [
@@ -28,6 +28,6 @@ export function seededConfig(overrides: Partial<StatusPageConfig> = {}): StatusP
 export async function seed(doc: DocumentSender, table: string, cfg: StatusPageConfig, last: Date, runs = 3, results = SEEDED_RESULTS): Promise<void> {
   for (let i = runs - 1; i >= 0; i--) {
     const at = new Date(last.getTime() - i * cfg.intervalSeconds * 1000);
-    await recordRun(doc, table, cfg, results.slice(0, cfg.checks.length), at, { log: silentLog });
+    await recordRun(doc, table, cfg, results.slice(0, cfg.checks.length), at, { log: SILENT_LOG });
   }
 }

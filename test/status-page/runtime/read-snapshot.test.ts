@@ -5,7 +5,6 @@
  */
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { pageConfig, tcpChecks, up, down } from './helpers/config';
-import { silentLog } from './helpers/recording-log';
 import { documentClient, isConditionalCheckFailed } from '../../../src/shared/runtime/aws-clients';
 import { DocumentSender, Item } from '../../../src/shared/runtime/dynamo-batch';
 import { StoredCheck, encodeCurrent, encodeRollup } from '../../../src/status-page/runtime/payload-codec';
@@ -15,6 +14,7 @@ import { DAYS_KEPT, HOURS_KEPT, dayIndex, emptySeries, hourIndex } from '../../.
 import { computeLayout } from '../../../src/status-page/runtime/shard-layout';
 import { META_KEY, ShardItemKind, shardKey } from '../../../src/status-page/runtime/table-schema';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+import { SILENT_LOG } from '../../helpers/recording-log';
 
 let dynamo: LocalDynamo;
 let doc: DynamoDBDocumentClient;
@@ -137,8 +137,8 @@ test('a BatchGetItem whose keys come back unprocessed is completed: the page mis
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']), { checksPerShard: 2 });
   const results = [down(), up(), up(), down(), up(), up(), up()];
-  await recordRun(doc, table, config, results, new Date(NOW.getTime() - 60 * 60_000), { log: silentLog });
-  await recordRun(doc, table, config, results, new Date(NOW.getTime() - 60_000), { log: silentLog });
+  await recordRun(doc, table, config, results, new Date(NOW.getTime() - 60 * 60_000), { log: SILENT_LOG });
+  await recordRun(doc, table, config, results, new Date(NOW.getTime() - 60_000), { log: SILENT_LOG });
 
   const { client, requested } = deferringClient(5);
   const snap = await readSnapshot(client, table, config, NOW);
@@ -152,10 +152,10 @@ test('a BatchGetItem whose keys come back unprocessed is completed: the page mis
 test('a run whose shard reads come back unprocessed still finds every shard (no lost state, no conflict)', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(tcpChecks(['c1', 'c2', 'c3', 'c4', 'c5']), { checksPerShard: 2 });
-  await recordRun(doc, table, config, config.checks.map(() => up()), new Date(NOW.getTime() - 120_000), { log: silentLog });
+  await recordRun(doc, table, config, config.checks.map(() => up()), new Date(NOW.getTime() - 120_000), { log: SILENT_LOG });
 
   const { client, requested, failedConditions } = deferringClient(2);
-  const second = await recordRun(client, table, config, config.checks.map(() => down()), new Date(NOW.getTime() - 60_000), { log: silentLog });
+  const second = await recordRun(client, table, config, config.checks.map(() => down()), new Date(NOW.getTime() - 60_000), { log: SILENT_LOG });
   // META + 3 CURRENT items, of which 2 were deferred and asked for again.
   expect(requested).toEqual([4, 2]);
   // Every shard was written over the version it read: no write assumed a missing item.

@@ -3,12 +3,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pageConfig } from './helpers/config';
 import { FakeSns, publishedMessages, startFakeSns } from './helpers/fake-sns';
 import { LocalServer, sleep, startHttpServer } from './helpers/local-servers';
-import { recordingLog, silentLog } from './helpers/recording-log';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { CheckConfig, StatusPageConfig } from '../../../src/status-page/runtime/model';
 import { readSnapshot } from '../../../src/status-page/runtime/read-snapshot';
 import { runChecks, snsPublisher } from '../../../src/status-page/runtime/run-checks';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+import { RecordingLog, SILENT_LOG } from '../../helpers/recording-log';
 
 let dynamo: LocalDynamo;
 let doc: DynamoDBDocumentClient;
@@ -61,7 +61,7 @@ test.each([20, 5])('probes run %i at a time (measured as overlapping requests at
   const table = await dynamo.createStatusTable();
   target.stats.maxInFlight = 0;
   const config = pageConfig(httpChecks(20, '?delay=300'), { concurrency });
-  const summary = await runChecks({ doc, tableName: table, config, log: silentLog, metricsSink: () => undefined });
+  const summary = await runChecks({ doc, tableName: table, config, log: SILENT_LOG, metricsSink: () => undefined });
   expect(summary.up).toBe(20);
   expect(target.stats.maxInFlight).toBe(concurrency);
 });
@@ -72,7 +72,8 @@ test('publishes status changes to SNS in batches of 10, never the first status, 
   const config: StatusPageConfig = pageConfig(httpChecks(12), { title: 'Shop' });
   const topicArn = 'arn:aws:sns:us-east-1:123456789012:status';
   const lines: string[] = [];
-  const { log, entries } = recordingLog();
+  const log = new RecordingLog();
+  const entries = log.entries;
   const deps = {
     doc,
     tableName: table,
@@ -124,7 +125,8 @@ test('a failed publish is logged and does not fail the run', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(httpChecks(2));
   const lines: string[] = [];
-  const { log, entries } = recordingLog();
+  const log = new RecordingLog();
+  const entries = log.entries;
   const deps = {
     doc,
     tableName: table,
@@ -154,7 +156,8 @@ test('a failed publish is logged and does not fail the run', async () => {
 test('a probe that throws is down for that check only', async () => {
   const table = await dynamo.createStatusTable();
   const config = pageConfig(httpChecks(3));
-  const { log, entries } = recordingLog();
+  const log = new RecordingLog();
+  const entries = log.entries;
   const summary = await runChecks({
     doc,
     tableName: table,
@@ -174,7 +177,8 @@ test('a probe that throws is down for that check only', async () => {
 test('a run whose results cannot be stored throws, after an EMF line with RunsRecorded=0', async () => {
   const config = pageConfig(httpChecks(1));
   const lines: string[] = [];
-  const { log, entries } = recordingLog();
+  const log = new RecordingLog();
+  const entries = log.entries;
   await expect(runChecks({ doc, tableName: 'no-such-table', config, log, metricsSink: (l) => lines.push(l) }))
     .rejects.toThrow(/non-existent table|not found/i);
   expect(emfLines(lines).map((e) => e.RunsRecorded)).toEqual([0]);

@@ -1,7 +1,6 @@
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { down, fleet, pageConfig, seeded, tcpChecks, up } from './helpers/config';
 import { fillRealisticCounters } from './helpers/realistic-history';
-import { recordingLog, silentLog } from './helpers/recording-log';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { DocumentSender } from '../../../src/shared/runtime/dynamo-batch';
 import { ProbeResult } from '../../../src/status-page/runtime/model';
@@ -9,10 +8,11 @@ import { readSnapshot } from '../../../src/status-page/runtime/read-snapshot';
 import { recordRun } from '../../../src/status-page/runtime/record-run';
 import { computeLayout } from '../../../src/status-page/runtime/shard-layout';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+import { RecordingLog, SILENT_LOG } from '../../helpers/recording-log';
 
 const DAY_MS = 86_400_000;
 const at = (iso: string) => new Date(iso);
-const quiet = { log: silentLog };
+const quiet = { log: SILENT_LOG };
 
 let dynamo: LocalDynamo;
 let doc: DynamoDBDocumentClient;
@@ -193,7 +193,8 @@ test('a shard that keeps conflicting is given up after one retry, logged, and th
       return doc.send(command as PutCommand);
     },
   } as unknown as DocumentSender;
-  const { log, entries } = recordingLog();
+  const log = new RecordingLog();
+  const entries = log.entries;
   const result = await recordRun(interfering, table, config, [down()], at('2026-03-10T08:01:00Z'), { log });
   expect(result.conflictedShards).toBe(1);
   expect(result.changes).toEqual([]);
