@@ -25,7 +25,7 @@ test('one EMF document with exactly the given namespace, dimensions, metrics, ti
     ConsumerLag: 42,
     RunMs: 12.5,
     reason: 'lag above threshold',
-    polls: '3',
+    polls: 3,
   });
 });
 
