@@ -98,6 +98,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // One local Kafka broker (scripts/kafka/broker.sh) and Chromium unpacked once for the whole run.
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/kafka-global-teardown.ts',
+      // The examples import the published name; in this repository it is the source
+      // (examples/resolve-package-from-src.ts explains the mapping).
+      moduleNameMapper: { '^cdk-status-and-streams$': '<rootDir>/src/index.ts' },
       transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
       transform: {
         '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', { tsconfig: 'test/tsconfig.json' }),
@@ -117,6 +120,11 @@ project.addDevDeps('@types/node@^20.17.0');
 // Examples and benchmarks are type-checked and linted with the tests.
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../bench/**/*.ts');
+// The examples import 'cdk-status-and-streams' by name, as a copied app does: type-check and lint
+// them against src/ (a path in `paths` is relative to test/tsconfig.json).
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-status-and-streams': ['../src/index.ts'] });
+project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
+project.eslint?.file.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 project.eslint?.addLintPattern('examples');
 // Handler logic is bundled with its libraries (devDependencies) into assets/ at build time.
 project.eslint?.allowDevDeps('src/**/runtime/**');
@@ -155,6 +163,11 @@ project.compileTask.reset('jsii --fail-on-warnings');
 project.addTask('test:consumer', {
   description: 'Pack the library, install it into a fresh app with the peer floors, synth both constructs, check the assembly',
   exec: 'scripts/consumer/consumer-test.sh',
+});
+
+project.addTask('test:examples', {
+  description: 'Copy each TypeScript example out of the repository, install the packed library, cdk synth, check the assembly',
+  exec: 'scripts/examples/examples-test.sh',
 });
 
 project.addTask('bench', {

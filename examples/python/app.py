@@ -3,8 +3,8 @@
 jsii-generated package `cdk_status_and_streams`.
 
 It builds the same stacks, with the same props and the same stack names, as
-examples/typescript/status-page/app.ts (StatusPageExample) and
-examples/typescript/stream-engine-pipeline/app.ts (StreamEnginePipelineExample).
+examples/typescript/status-page/status-page-stack.ts (StatusPageExample) and
+examples/typescript/stream-engine-pipeline/media-pipeline-stack.ts (StreamEnginePipelineExample).
 scripts/bindings/compare-templates.js checks that the templates match.
 
 No AWS account is needed to synthesize: the stacks are environment-agnostic.

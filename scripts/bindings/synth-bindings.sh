@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the jsii Python wheel and Java jar from this checkout (only when their inputs changed),
-# synthesizes examples/python/app.py and examples/java (App.java) with them, synthesizes the
+# installs them where examples/python and examples/java find the published package's name, runs
+# `cdk synth` in both folders (their cdk.json; the aws-cdk CLI of node_modules), synthesizes the
 # TypeScript examples, and compares the templates (scripts/bindings/compare-templates.js).
 # The last line of output is "bindings: N passed, M failed"; the exit code is non-zero on any failure.
 #
@@ -14,7 +15,7 @@
 # The TypeScript examples are always re-synthesized (`npm run synth:examples`, which also bundles
 # the handlers), so the reference templates are never stale.
 #
-# Caches (venv, private Maven repository, Java build folder, stamps, scratch TMPDIR) live in
+# Caches (venv, private Maven repository, stamps, scratch TMPDIR) live in
 # $BINDINGS_CACHE_DIR, default node_modules/.cache/cdk-bindings: ignored by git, and never put
 # into the npm tarball (which jsii-pacmak embeds in the wheel and the jar) whatever .npmignore says.
 set -euo pipefail
@@ -32,6 +33,9 @@ rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+# cdk synth needs no AWS account: no metadata service, version check or telemetry.
+export AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true
+CDK="$ROOT/node_modules/.bin/cdk"
 
 VERSION="$(node -p 'require("./package.json").version')"
 WHEEL="dist/python/cdk_status_and_streams-${VERSION}-py3-none-any.whl"
@@ -97,34 +101,31 @@ if [[ -n "$dev_files" ]]; then
 fi
 
 # ---------- 3. Python app ----------
-step "python: venv + wheel, synth examples/python"
+step "python: venv + wheel, cdk synth in examples/python"
 if [[ ! -x "$VENV/bin/python" ]]; then
   python3 -m venv "$VENV"
   quiet "$VENV/bin/pip" install -q --upgrade pip
 fi
-REQ_HASH="$(sha256sum examples/python/requirements.txt | cut -c1-64)"
-if [[ "$(cat "$CACHE/stamp-requirements" 2>/dev/null)" != "$REQ_HASH" ]]; then
-  quiet "$VENV/bin/pip" install -q -r examples/python/requirements.txt
-  echo "$REQ_HASH" > "$CACHE/stamp-requirements"
-fi
-# The wheel keeps version 0.0.0 across builds: force the reinstall, then let pip add its
-# dependencies (jsii, publication, typeguard) if they are missing.
+# The wheel keeps version 0.0.0 across builds: force its reinstall. requirements.txt names the
+# published package, which the installed wheel satisfies; aws-cdk-lib and constructs are held at
+# package.json's devDependency versions, the ones the TypeScript templates are synthesized with.
 quiet "$VENV/bin/pip" install -q --force-reinstall --no-deps "$WHEEL"
-quiet "$VENV/bin/pip" install -q "$WHEEL" -r examples/python/requirements.txt
+node -p '["aws-cdk-lib", "constructs"].map((n) => `${n}==${require("./package.json").devDependencies[n]}`).join("\n")' \
+  > "$CACHE/constraints.txt"
+quiet "$VENV/bin/pip" install -q -r examples/python/requirements.txt -c "$CACHE/constraints.txt"
 rm -rf examples/python/cdk.out
-(cd examples/python && export CDK_OUTDIR="$PWD/cdk.out" && quiet "$VENV/bin/python" app.py)
+(cd examples/python && PATH="$VENV/bin:$PATH" quiet "$CDK" synth --quiet --no-notices)
 took
 
 # ---------- 4. Java app ----------
-step "java: install jar into $M2, synth examples/java"
+step "java: install jar into $M2, cdk synth in examples/java"
 # A private local repository: the freshly built 0.0.0 jar replaces the previous one on every
 # run, and ~/.m2 never holds a stale copy of it. Dependencies are downloaded once into it.
 quiet mvn -B -q -Dmaven.repo.local="$M2" \
   org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file \
   -Dfile="$JAR" -DpomFile="$POM"
 rm -rf examples/java/cdk.out
-(cd examples/java && export CDK_OUTDIR="$PWD/cdk.out" && quiet mvn -B -q -Dmaven.repo.local="$M2" \
-  -Dexamples.buildDirectory="$CACHE/java-target" compile exec:java)
+(cd examples/java && MAVEN_OPTS="-Dmaven.repo.local=$M2" quiet "$CDK" synth --quiet --no-notices)
 took
 
 # ---------- 5. Compare ----------

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Checks the cloud assembly synthesized by the consumer app (scripts/consumer/app.ts).
-// Usage: node check-assembly.js <cdk.out> <installed package dir>
+// Checks a cloud assembly synthesized against the installed package: the consumer app
+// (scripts/consumer/app.ts) and the copied examples (scripts/examples/examples-test.sh).
+// Usage: node check-assembly.js <cdk.out> <installed package dir> <expected.json>
+// expected.json: { "stacks": { "<stack>": { "atLeast": { "<resource type>": <min count> },
+//   "outputs": ["<output id>"] } }, "bundles": ["<area>/<handler>"] }: the assembly has exactly
+// these stacks, and its Lambda functions deploy exactly these handler bundles of the package.
 // Prints one `PASS ...` / `FAIL ...` line per check; exit code 1 when any check failed.
 // Plain Node.js with no dependencies: it runs in the consumer's temp folder.
 'use strict';
@@ -10,11 +14,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const [outdir, pkgDir] = process.argv.slice(2);
-if (!outdir || !pkgDir) {
-  console.error('usage: node check-assembly.js <cdk.out> <package dir>');
+const [outdir, pkgDir, expectedFile] = process.argv.slice(2);
+if (!outdir || !pkgDir || !expectedFile) {
+  console.error('usage: node check-assembly.js <cdk.out> <package dir> <expected.json>');
   process.exit(2);
 }
+const expected = JSON.parse(fs.readFileSync(expectedFile, 'utf8'));
 
 let failed = 0;
 function check(ok, what, detail) {
@@ -25,13 +30,12 @@ const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file
 
 // ---- read the assembly ------------------------------------------------------------------------
 const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-const stacks = {}; // stack name -> Resources
+const stacks = {}; // stack name -> template
 const fileAssets = {}; // asset hash -> absolute source path
 const dockerAssets = [];
 for (const [name, artifact] of Object.entries(manifest.artifacts ?? {})) {
   if (artifact.type === 'aws:cloudformation:stack') {
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
-    stacks[name] = template.Resources ?? {};
+    stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
   } else if (artifact.type === 'cdk:asset-manifest') {
     const assets = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.file), 'utf8'));
     for (const [hash, entry] of Object.entries(assets.files ?? {})) {
@@ -40,39 +44,19 @@ for (const [name, artifact] of Object.entries(manifest.artifacts ?? {})) {
     dockerAssets.push(...Object.keys(assets.dockerImages ?? {}));
   }
 }
-check(Object.keys(stacks).length === 2, 'assembly has the two consumer stacks', Object.keys(stacks).join(', '));
+const sameSet = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+check(sameSet(Object.keys(stacks), Object.keys(expected.stacks)),
+  `assembly has the stacks ${Object.keys(expected.stacks).join(', ')}`, `found ${Object.keys(stacks).join(', ')}`);
 
-// ---- resource types -----------------------------------------------------------------------------
-const expected = {
-  ConsumerStatusPage: {
-    'AWS::Lambda::Function': 2, // checker + renderer
-    'AWS::Lambda::LayerVersion': 1,
-    'AWS::DynamoDB::Table': 1,
-    'AWS::Events::Rule': 1,
-    'AWS::ApiGateway::RestApi': 1,
-    'AWS::ApiGateway::Stage': 1,
-    'AWS::SecretsManager::Secret': 1,
-    'AWS::CloudWatch::Alarm': 2,
-  },
-  ConsumerPipeline: {
-    'AWS::EC2::VPC': 1,
-    'AWS::MSK::ServerlessCluster': 1,
-    'AWS::ECS::Cluster': 1,
-    'AWS::ECS::TaskDefinition': 2, // stream engine + object engine
-    'AWS::ECS::Service': 1, // object engine
-    'AWS::Lambda::Function': 3, // coordinator, lag scaler, topic provisioner
-    'AWS::Lambda::EventSourceMapping': 1,
-    'AWS::DynamoDB::Table': 1,
-    'Custom::KafkaTopics': 1,
-    'AWS::CloudWatch::Dashboard': 1,
-    'AWS::CloudWatch::Alarm': 5,
-  },
-};
-for (const [stack, types] of Object.entries(expected)) {
-  const resources = Object.values(stacks[stack] ?? {});
-  for (const [type, min] of Object.entries(types)) {
+// ---- resource types and outputs -----------------------------------------------------------------
+for (const [stack, { atLeast, outputs = [] }] of Object.entries(expected.stacks)) {
+  const resources = Object.values(stacks[stack]?.Resources ?? {});
+  for (const [type, min] of Object.entries(atLeast)) {
     const n = resources.filter((r) => r.Type === type).length;
     check(n >= min, `${stack} has ${type}`, `${n} found, at least ${min} expected`);
+  }
+  for (const output of outputs) {
+    check(output in (stacks[stack]?.Outputs ?? {}), `${stack} has output ${output}`);
   }
 }
 check(dockerAssets.length === 0, 'no Docker image assets (consumers need no Docker)', `${dockerAssets.length} found`);
@@ -102,8 +86,8 @@ function isolatedDir() {
 
 // ---- every Lambda function's code asset ---------------------------------------------------------
 const usedBundles = new Set();
-for (const [stack, resources] of Object.entries(stacks)) {
-  for (const [logicalId, r] of Object.entries(resources)) {
+for (const [stack, template] of Object.entries(stacks)) {
+  for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
     if (r.Type !== 'AWS::Lambda::Function') continue;
     const p = r.Properties ?? {};
     const where = `${stack}/${logicalId}`;
@@ -148,8 +132,7 @@ for (const [stack, resources] of Object.entries(stacks)) {
     }
   }
 }
-const unused = Object.values(bundles).filter((b) => !usedBundles.has(b));
-check(unused.length === 0, 'every packaged handler bundle is deployed by a Lambda function',
-  unused.length ? `unused: ${unused.join(', ')}` : undefined);
+check(sameSet(usedBundles, expected.bundles), `Lambda functions deploy the package's bundles ${expected.bundles.join(', ')}`,
+  `found ${[...usedBundles].join(', ') || 'none'}`);
 
 process.exit(failed ? 1 : 0);

@@ -8,7 +8,8 @@
 #      typescript and @types/node;
 #   3. compile scripts/consumer/app.ts there with tsc (strict) and run it with node and CDK_OUTDIR
 #      (no CDK CLI): a StatusPage and a StreamEnginePipeline;
-#   4. check the cloud assembly (scripts/consumer/check-assembly.js): resource types, runtimes,
+#   4. check the cloud assembly (scripts/consumer/check-assembly.js with expected.json): stacks,
+#      resource types, outputs, runtimes, the package's handler bundles behind the Lambda functions,
 #      and that every Lambda asset's index.js loads with no node_modules around it.
 #
 # Prints one `PASS ...` / `FAIL ...` line per check and last `consumer: N passed, M failed`;
@@ -19,51 +20,13 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 TS_VERSION="${CONSUMER_TYPESCRIPT:-~5.9.0}"   # what a typical CDK app uses today
-START=$SECONDS
-
-# A temp folder outside the repository, with no node_modules above it (else require() could
-# find our devDependencies and the test would prove nothing).
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/consumer-test.XXXXXX")"
-case "$WORK/" in "$ROOT"/*) rm -rf "$WORK"; WORK="$(mktemp -d /tmp/consumer-test.XXXXXX)";; esac
-cleanup() { if [ "${CONSUMER_KEEP:-}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi; }
-trap cleanup EXIT
-export TMPDIR="$WORK/tmp"   # the assembly checker's isolated folders, npm's and CDK's temp files
-mkdir -p "$TMPDIR" "$WORK/pack" "$WORK/app"
-
-PASSED=0; FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
-check() { local what="$1"; shift; if "$@" >"$WORK/last.log" 2>&1; then pass "$what"; else fail "$what"; sed 's/^/    /' "$WORK/last.log" | tail -n 20; fi; }
-finish() {
-  echo "consumer: $PASSED passed, $FAILED failed  ($((SECONDS - START)) s)"
-  [ "$FAILED" -eq 0 ]
-  exit $?
-}
-step() { echo "-- $* ($((SECONDS - START)) s)" >&2; }
-
-no_node_modules_above() {
-  local d; d="$(dirname "$WORK")"
-  while :; do
-    [ -e "$d/node_modules" ] && { echo "$d/node_modules exists above $WORK"; return 1; }
-    [ "$d" = / ] && return 0
-    d="$(dirname "$d")"
-  done
-}
-check "temp folder $WORK is outside the repository with no node_modules above it" no_node_modules_above
+SUITE=consumer KEEP_WORK="${CONSUMER_KEEP:-}"
+# shellcheck source=harness.sh
+. "$HERE/harness.sh"
+mkdir -p "$WORK/app"
 
 # ---- 1. build and pack ----------------------------------------------------------------------------
-cd "$ROOT" || exit 1
-if [ "${CONSUMER_SKIP_BUILD:-}" != 1 ]; then
-  step "npx projen bundle && npx projen compile"
-  check "npx projen bundle" npx -y projen bundle
-  check "npx projen compile" npx -y projen compile
-fi
-step "npm pack"
-if ! npm pack --pack-destination "$WORK/pack" --silent >"$WORK/pack.log" 2>&1; then
-  fail "npm pack"; tail -n 20 "$WORK/pack.log"; finish
-fi
-TGZ="$(ls "$WORK"/pack/*.tgz)"
-pass "npm pack ($(basename "$TGZ"), $(du -k "$TGZ" | cut -f1) KiB)"
+pack_library "${CONSUMER_SKIP_BUILD:-}"
 
 tar -tzf "$TGZ" | sed 's#^package/##' | sort >"$WORK/files.txt"
 has() { grep -Eq "$1" "$WORK/files.txt"; }
@@ -127,7 +90,8 @@ check "node app.js synthesizes (CDK_OUTDIR, no CDK CLI)" env CDK_OUTDIR="$WORK/a
 # ---- 4. the cloud assembly ----------------------------------------------------------------------------
 if [ -f "$WORK/app/cdk.out/manifest.json" ]; then
   step "check the assembly"
-  node "$HERE/check-assembly.js" "$WORK/app/cdk.out" "$WORK/app/node_modules/cdk-status-and-streams" >"$WORK/assembly.log" 2>&1
+  node "$HERE/check-assembly.js" "$WORK/app/cdk.out" "$WORK/app/node_modules/cdk-status-and-streams" "$HERE/expected.json" \
+    >"$WORK/assembly.log" 2>&1
   cat "$WORK/assembly.log"
   PASSED=$((PASSED + $(grep -c '^PASS ' "$WORK/assembly.log")))
   FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/assembly.log")))

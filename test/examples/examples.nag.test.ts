@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
-import { StatusPageStack } from '../../examples/typescript/status-page/app';
-import { MediaPipelineStack } from '../../examples/typescript/stream-engine-pipeline/app';
+import { StatusPageStack } from '../../examples/typescript/status-page/status-page-stack';
+import { MediaPipelineStack } from '../../examples/typescript/stream-engine-pipeline/media-pipeline-stack';
 import { unacknowledgedNagFindings } from '../helpers/nag';
 
 // cdk-nag's AwsSolutions pack over the example apps exactly as users copy them (the same stack

@@ -1,53 +1,8 @@
-// A complete CDK app with a StreamEnginePipeline: one stream engine, two object engines.
-// Copy it into your project and import from 'cdk-status-and-streams' instead of '../../../src'.
-import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Construct } from 'constructs';
-import { EngineCapacity, KafkaBus, StreamEnginePipeline } from '../../../src';
+#!/usr/bin/env node
+// The CDK app: one StreamEnginePipeline stack. `npx cdk synth` runs this file (see cdk.json).
+import { App } from 'aws-cdk-lib';
+import { MediaPipelineStack } from './media-pipeline-stack';
 
-export class MediaPipelineStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
-    super(scope, id, props);
-
-    const vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
-
-    const pipeline = new StreamEnginePipeline(this, 'Media', {
-      vpc,
-      bus: KafkaBus.serverless(),
-      pipelineName: 'media',
-      objectsTopic: { partitions: 24 },
-      maxConcurrentStreams: 50,
-    });
-
-    // One task per incoming stream: live transcription of the whole stream, in order.
-    pipeline.addStreamEngine('transcriber', {
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/transcriber:1.4'),
-      cpu: 2048,
-      memoryLimitMiB: 4096,
-    });
-
-    // Frames and chunks in parallel, scaled from zero by consumer lag.
-    pipeline.addObjectEngine('faces', {
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/face-detector:2.0'),
-      capacity: EngineCapacity.fargateSpot(),
-      scaling: { lagPerTask: 50, maxTasks: 24, scaleInCooldown: Duration.minutes(3) },
-    });
-    pipeline.addObjectEngine('labels', {
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/labeler:3.1'),
-      scaling: { lagPerTask: 200, maxTasks: 6 },
-    });
-
-    new CfnOutput(this, 'BootstrapBrokers', { value: pipeline.bootstrapBrokers });
-    new CfnOutput(this, 'ControlTopic', { value: pipeline.controlTopic.topicName });
-    new CfnOutput(this, 'Dashboard', { value: pipeline.dashboard.dashboardName });
-  }
-}
-
-// Run as a program (npm run synth:examples), this synthesizes the app; imported (tests), it only
-// exports the stack.
-if (require.main === module) {
-  const app = new App();
-  new MediaPipelineStack(app, 'StreamEnginePipelineExample');
-  app.synth();
-}
+const app = new App();
+new MediaPipelineStack(app, 'StreamEnginePipelineExample');
+app.synth();

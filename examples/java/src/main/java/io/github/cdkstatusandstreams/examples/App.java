@@ -27,8 +27,9 @@ import software.constructs.Construct;
 
 /**
  * The two example stacks of examples/typescript/, in Java: the same props and the same stack
- * names (StatusPageExample, StreamEnginePipelineExample) as status-page/app.ts and
- * stream-engine-pipeline/app.ts. scripts/bindings/compare-templates.js checks the templates match.
+ * names (StatusPageExample, StreamEnginePipelineExample) as status-page/status-page-stack.ts and
+ * stream-engine-pipeline/media-pipeline-stack.ts. scripts/bindings/compare-templates.js checks the
+ * templates match.
  */
 public final class App {
 
