@@ -25,7 +25,7 @@
  * Every shard item gets `expiresAt` = write time + 120 days, so the data of a deleted page
  * ages out; items of a running page are rewritten long before that. Events keep 90 days.
  */
-import { CheckStatus } from './model';
+import { StatusChangeEvent } from './model';
 
 export const TABLE_PARTITION_KEY = 'pk';
 export const TABLE_SORT_KEY = 'sk';
@@ -64,13 +64,7 @@ export interface ShardItem extends TableKey {
 }
 
 /** One status change, kept for the incident history. */
-export interface EventItem extends TableKey {
-  readonly check: string;
-  readonly displayName: string;
-  readonly from: CheckStatus;
-  readonly to: CheckStatus;
-  readonly message?: string;
-  readonly at: string;
+export interface EventItem extends TableKey, Omit<StatusChangeEvent, 'type'> {
   readonly [TABLE_TTL_ATTRIBUTE]: number;
 }
 
