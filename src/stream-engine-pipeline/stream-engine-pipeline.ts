@@ -120,7 +120,7 @@ export interface StreamEnginePipelineProps {
 }
 
 const PIPELINE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
-/** The Lambdas that carry engine config: each gets only its own kind of engine (see engineEnvironment). */
+/** The Lambdas that carry engine config: each gets only its own kind of engine (see runtimeConfig). */
 type EngineLambda = 'coordinator' | 'lagScaler';
 /** RunTask may run any revision of a stream engine's family, and tags the tasks it starts. */
 const RUN_TASK_ACKNOWLEDGMENT: Acknowledgment = {
