@@ -12,17 +12,16 @@ export interface Acknowledgment {
 /**
  * Records acknowledgments on every CloudFormation resource at or below `scope`, in the metadata
  * format cdk-nag v2 reads (`cdk_nag.rules_to_suppress`). Writing the metadata directly keeps
- * cdk-nag out of this library's dependencies.
+ * cdk-nag out of this library's dependencies. An acknowledgment already on a resource is not repeated.
  */
 export function acknowledge(scope: IConstruct, acknowledgments: Acknowledgment[]): void {
   for (const node of scope.node.findAll()) {
     if (!CfnResource.isCfnResource(node)) continue;
-    const existing = node.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
-    node.addMetadata('cdk_nag', {
-      rules_to_suppress: [
-        ...existing,
-        ...acknowledgments.map((a) => ({ id: a.id, reason: a.reason, ...(a.appliesTo ? { applies_to: a.appliesTo } : {}) })),
-      ],
-    });
+    const existing: object[] = node.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+    const known = new Set(existing.map((rule) => JSON.stringify(rule)));
+    const added = acknowledgments
+      .map((a) => ({ id: a.id, reason: a.reason, ...(a.appliesTo ? { applies_to: a.appliesTo } : {}) }))
+      .filter((rule) => !known.has(JSON.stringify(rule)));
+    node.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...added] });
   }
 }

@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -18,10 +15,12 @@ import { HealthCheck } from './health-check';
 import { PageAuth } from './page-auth';
 import { PageTemplate } from './page-template';
 import { RendererFunction } from './renderer-function';
-import { grantLogGroupWrite, grantVpcNetworkInterfaces, logGroupWithRetention, lambdaRole, skipSharedLambdaFindings } from '../private/lambda-basics';
+import { configLayer } from '../private/handler-config';
+import { libraryFunction } from '../private/library-function';
+import { logGroupWithRetention } from '../private/log-group';
 import { acknowledge } from '../private/nag';
 import { skipCheckov } from '../private/scanner-skips';
-import { secureTable } from '../private/secure-table';
+import { requireTableKeys, secureTable, TableKeys } from '../private/secure-table';
 import { describe, invalidProp, requireDuration, requireInteger, requireNonEmptyString } from '../private/validation';
 import * as env from './runtime/environment';
 import { StatusPageConfig } from './runtime/model';
@@ -92,7 +91,8 @@ export interface StatusPageProps {
 
   /**
    * Bring your own table. It must have a string partition key `pk`, a string sort key `sk`
-   * and TTL on the attribute `expiresAt`.
+   * and TTL on the attribute `expiresAt`. The keys of a table defined in this app are checked
+   * at synth; those of an imported table (`Table.fromTableName()`) cannot be checked.
    * @default - a new pay-per-request table with point-in-time recovery, retained on delete
    */
   readonly table?: dynamodb.ITable;
@@ -152,6 +152,7 @@ const CHECKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dyn
 /** The renderer only reads, by key. */
 const RENDERER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const CHECKS_PER_SHARD = 100;
+const TABLE_KEYS: TableKeys = { partitionKey: TABLE_PARTITION_KEY, sortKey: TABLE_SORT_KEY, ttlAttribute: TABLE_TTL_ATTRIBUTE };
 
 /**
  * A serverless status page: a scheduled checker Lambda probes your services and stores the
@@ -185,51 +186,51 @@ export class StatusPage extends Construct {
     const config = buildConfig(where, props, interval);
     const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
-    this.table = props.table ?? this.createTable(props.removalPolicy ?? RemovalPolicy.RETAIN);
-    const configLayer = new lambda.LayerVersion(this, 'ConfigLayer', {
-      description: 'Checks and page template of the status page',
-      code: lambda.Code.fromAsset(writeConfigDirectory(config, props.template ?? PageTemplate.builtIn())),
+    if (props.table) requireTableKeys(where, 'table', props.table, TABLE_KEYS);
+    this.table = props.table ?? secureTable(this, 'Table', TABLE_KEYS, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    // The checks and the template are final now and can be large: they ship in a layer (see handler-config.ts).
+    const templateText = (props.template ?? PageTemplate.builtIn())._text;
+    const layer = configLayer(this, 'ConfigLayer', 'Checks and page template of the status page', {
+      [env.DEFAULT_CONFIG_PATH]: JSON.stringify(config),
+      ...(templateText !== undefined ? { [env.DEFAULT_TEMPLATE_PATH]: templateText } : {}),
     });
+    const tooLarge = 'it holds only the table name, the topic and secret ARNs and the header name: pass resources with shorter names';
     const commonEnvironment = {
       [env.ENV_TABLE_NAME]: this.table.tableName,
       [env.ENV_CONFIG_PATH]: env.DEFAULT_CONFIG_PATH,
     };
 
     // Checker: probes on a schedule, writes results.
-    const checkerLogs = logGroupWithRetention(this, 'CheckerLogs', retention);
-    const checker = new CheckerFunction(this, 'Checker', {
+    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
+      invalidProp(where, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'needs vpc: set vpc too, or remove it');
+    }
+    const checker = libraryFunction(this, 'Checker', CheckerFunction, {
+      where,
       description: 'Status page checker: probes every check and stores the results',
-      role: lambdaRole(this, 'CheckerRole', 'Role of the status page checker Lambda'),
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      roleDescription: 'Role of the status page checker Lambda',
+      logRetention: retention,
       timeout: checkerTimeout(interval),
-      layers: [configLayer],
-      logGroup: checkerLogs,
+      layers: [layer],
+      whenEnvironmentTooLarge: tooLarge,
       environment: {
         ...commonEnvironment,
         [env.ENV_METRIC_DIMENSION]: this.node.addr,
         ...(props.notificationTopic ? { [env.ENV_TOPIC_ARN]: props.notificationTopic.topicArn } : {}),
       },
       vpc: props.vpc,
-      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
+      vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
     });
-    grantLogGroupWrite(checker, checkerLogs);
-    skipSharedLambdaFindings(checker);
     skipCheckov(checker, 'CKV_AWS_116', 'The checker runs on a schedule with retryAttempts 0: a failed run is replaced by the next one within one interval, and failures raise checkerErrorsAlarm; a DLQ would only collect stale schedule events.');
     skipCheckov(checker, 'CKV_AWS_115', 'One scheduled run per interval and the timeout is shorter than the interval, so runs do not pile up; reserved concurrency would take from the account pool and can fail deployment in accounts at the minimum.');
-    if (props.vpc) {
-      grantVpcNetworkInterfaces(checker);
-    } else {
+    if (!props.vpc) {
       skipCheckov(checker, 'CKV_AWS_117', 'Without the vpc prop the checker probes public endpoints and calls only public AWS APIs; set vpc (with vpcSubnets, securityGroups) to probe private services from inside your VPC.');
-    }
-    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
-      invalidProp(where, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'needs vpc: set vpc too, or remove it');
     }
     this.table.grant(checker, ...CHECKER_TABLE_ACTIONS);
     props.notificationTopic?.grantPublish(checker);
     if (props.notificationTopic?.masterKey) {
-      acknowledge(checker.role!.node.findChild('DefaultPolicy'), [{
+      // grantPublish writes the key grant into the role's own policy: acknowledged on the role we created and what it holds.
+      acknowledge(checker.role!, [{
         id: 'AwsSolutions-IAM5',
         reason: 'Publishing to a topic encrypted with your key needs kms:GenerateDataKey*, which stands for the GenerateDataKey variants only; the statement names that one key.',
         appliesTo: ['Action::kms:GenerateDataKey*'],
@@ -251,15 +252,14 @@ export class StatusPage extends Construct {
     const auth = (props.auth ?? PageAuth.proxyHeader()).bind(this);
     this.authSecret = auth.secret;
     this.authHeaderName = auth.headerName;
-    const rendererLogs = logGroupWithRetention(this, 'RendererLogs', retention);
-    const renderer = new RendererFunction(this, 'Renderer', {
+    const renderer = libraryFunction(this, 'Renderer', RendererFunction, {
+      where,
       description: 'Status page renderer: serves the HTML page, status.json and badges',
-      role: lambdaRole(this, 'RendererRole', 'Role of the status page renderer Lambda'),
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      roleDescription: 'Role of the status page renderer Lambda',
+      logRetention: retention,
       timeout: Duration.seconds(10),
-      layers: [configLayer],
-      logGroup: rendererLogs,
+      layers: [layer],
+      whenEnvironmentTooLarge: tooLarge,
       environment: {
         ...commonEnvironment,
         [env.ENV_TEMPLATE_PATH]: env.DEFAULT_TEMPLATE_PATH,
@@ -269,8 +269,6 @@ export class StatusPage extends Construct {
         } : {}),
       },
     });
-    grantLogGroupWrite(renderer, rendererLogs);
-    skipSharedLambdaFindings(renderer);
     skipCheckov(renderer, 'CKV_AWS_116', 'API Gateway invokes the renderer synchronously and returns its errors to the caller; a dead-letter queue only receives failed asynchronous invocations, of which there are none.');
     skipCheckov(renderer, 'CKV_AWS_115', 'Concurrency is bounded by the API stage throttling (throttlingRateLimit, throttlingBurstLimit); reserved concurrency would take from the account pool and can fail deployment in accounts at the minimum.');
     skipCheckov(renderer, 'CKV_AWS_117', 'The renderer only calls DynamoDB and Secrets Manager through their public endpoints and is reached through API Gateway; a VPC would add NAT or interface endpoints and cold-start latency for no isolation gain.');
@@ -308,10 +306,6 @@ export class StatusPage extends Construct {
       // No data at all is exactly the failure this alarm exists for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-  }
-
-  private createTable(removalPolicy: RemovalPolicy): dynamodb.ITable {
-    return secureTable(this, 'Table', { partitionKey: TABLE_PARTITION_KEY, sortKey: TABLE_SORT_KEY, ttlAttribute: TABLE_TTL_ATTRIBUTE }, removalPolicy);
   }
 
   private createApi(renderer: lambda.IFunction, retention: logs.RetentionDays, props: StatusPageProps, where: string): apigateway.RestApi {
@@ -414,16 +408,4 @@ function buildConfig(where: string, props: StatusPageProps, interval: Duration):
 /** A run must end before the next is due; Lambda allows at most 15 minutes. */
 function checkerTimeout(interval: Duration): Duration {
   return Duration.seconds(Math.min(interval.toSeconds() - 5, 900));
-}
-
-/** The files of the config layer, written to a fresh folder; CDK hashes and stages it. */
-function writeConfigDirectory(config: StatusPageConfig, template: PageTemplate): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-page-config-'));
-  const target = path.join(dir, path.relative('/opt', path.dirname(env.DEFAULT_CONFIG_PATH)));
-  fs.mkdirSync(target, { recursive: true });
-  fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_CONFIG_PATH)), JSON.stringify(config));
-  if (template._text !== undefined) {
-    fs.writeFileSync(path.join(dir, path.relative('/opt', env.DEFAULT_TEMPLATE_PATH)), template._text);
-  }
-  return dir;
 }

@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,12 +8,11 @@ import { EngineCapacity } from './engine-capacity';
 import { EngineCapacityKind } from './engine-capacity-kind';
 import { EngineOptions } from './engine-options';
 import { grantKafkaAccess } from './kafka-access';
-import { KafkaBusBinding } from './kafka-bus';
+import { KafkaBusBinding, KafkaClientAuth } from './kafka-bus';
 import { PipelineTopic } from './pipeline-topic';
 import { fargateMemoryFor, FARGATE_CPU_SIZES } from '../private/fargate-sizes';
-import { LOG_GROUP_KMS_REASON } from '../private/lambda-basics';
+import { logGroupWithRetention } from '../private/log-group';
 import { acknowledge } from '../private/nag';
-import { skipCheckov } from '../private/scanner-skips';
 import { describe, invalidProp, requireInteger } from '../private/validation';
 import * as env from './runtime/environment';
 
@@ -23,7 +21,7 @@ export interface EngineContext {
   readonly pipelineName: string;
   /** Construct path of the pipeline: topics of other pipelines are refused. */
   readonly pipelinePath: string;
-  readonly cluster: ecs.Cluster;
+  readonly cluster: ecs.ICluster;
   readonly binding: KafkaBusBinding;
   readonly vpc: ec2.IVpc;
   readonly vpcSubnets: ec2.SubnetSelection;
@@ -105,8 +103,7 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
       memoryLimitMiB: memory,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: context.logRetention, removalPolicy: RemovalPolicy.DESTROY });
-  skipCheckov(logGroup, 'CKV_AWS_158', LOG_GROUP_KMS_REASON);
+  const logGroup = logGroupWithRetention(scope, 'Logs', context.logRetention);
   const container = taskDefinition.addContainer('engine', {
     image: options.image,
     command: options.command,
@@ -136,17 +133,17 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
     id: 'AwsSolutions-ECS2',
     reason: 'The engine contract (brokers, topics, consumer group) is plain configuration passed as environment variables; secrets go through the secrets option.',
   }]);
-  // Only MSK IAM access control writes group ARNs into the task role's policy.
-  const taskPolicy = taskDefinition.taskRole.node.tryFindChild('DefaultPolicy');
-  if (spec.groupPattern.endsWith('*') && taskPolicy) {
-    acknowledge(taskPolicy, [{
+  // Only MSK IAM access control writes group ARNs into the task role's policy. The role is
+  // aws-cdk-lib's: the acknowledgment goes on it and the policies it holds.
+  if (spec.groupPattern.endsWith('*') && context.binding.auth === KafkaClientAuth.IAM) {
+    acknowledge(taskDefinition.taskRole, [{
       id: 'AwsSolutions-IAM5',
       reason: 'A stream engine task uses one consumer group per stream (<engine prefix>.<stream id>); the stream ids are not known at deploy time, so the group ARN ends in the engine\'s prefix and a wildcard.',
       appliesTo: [{ regex: '/^Resource::.*stream-engine\\..*\\.\\*.*$/g' }],
     }]);
   }
 
-  return { taskDefinition, container, logGroup, capacityProviderStrategy: capacityStrategy(scope, context, capacity, spec.name) };
+  return { taskDefinition, container, logGroup, capacityProviderStrategy: capacityStrategy(scope, context, capacity, spec.name, where) };
 }
 
 function validateSize(where: string, capacity: EngineCapacity, cpu: number, memory: number): void {
@@ -165,21 +162,25 @@ function validateSize(where: string, capacity: EngineCapacity, cpu: number, memo
 }
 
 function capacityStrategy(
-  scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string,
+  scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string, where: string,
 ): CapacityProviderStrategyEntry[] | undefined {
   switch (capacity._kind) {
     case EngineCapacityKind.FARGATE:
       return undefined;
     case EngineCapacityKind.FARGATE_SPOT:
-      context.cluster.enableFargateCapacityProviders();
+      // An imported cluster cannot be changed: FARGATE_SPOT must be associated with it already (see the cluster prop).
+      if (context.cluster instanceof ecs.Cluster) context.cluster.enableFargateCapacityProviders();
       return [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
     case EngineCapacityKind.GPU:
-      return [{ capacityProvider: gpuCapacityProvider(scope, context, capacity, name), weight: 1 }];
+      if (!(context.cluster instanceof ecs.Cluster)) {
+        invalidProp(where, 'capacity', 'EngineCapacity.gpu() adds a capacity provider to the pipeline\'s cluster, and the pipeline\'s cluster prop is an imported cluster (ICluster), which cannot take one; pass an ecs.Cluster defined in this app as cluster, or omit cluster to let the pipeline create one');
+      }
+      return [{ capacityProvider: gpuCapacityProvider(scope, context, context.cluster, capacity, name), weight: 1 }];
   }
 }
 
 /** An Auto Scaling group of GPU instances that ECS scales with the engine's tasks. */
-function gpuCapacityProvider(scope: Construct, context: EngineContext, capacity: EngineCapacity, name: string): string {
+function gpuCapacityProvider(scope: Construct, context: EngineContext, cluster: ecs.Cluster, capacity: EngineCapacity, name: string): string {
   const gpu = capacity._gpuOptions!;
   const instanceRole = new iam.Role(scope, 'GpuInstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
   const launchTemplate = new ec2.LaunchTemplate(scope, 'GpuLaunchTemplate', {
@@ -208,7 +209,7 @@ function gpuCapacityProvider(scope: Construct, context: EngineContext, capacity:
     enableManagedTerminationProtection: false,
     capacityProviderName: `${context.pipelineName}-${name}-gpu`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
   });
-  context.cluster.addAsgCapacityProvider(provider);
+  cluster.addAsgCapacityProvider(provider);
   acknowledge(group, [
     { id: 'AwsSolutions-AS3', reason: 'ECS managed scaling drives this group from the engine\'s tasks; scaling notifications would only repeat ECS events.' },
     { id: 'AwsSolutions-EC26', reason: 'The root volume is encrypted (launch template block device); the rule does not see launch template volumes.' },

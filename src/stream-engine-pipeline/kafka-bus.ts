@@ -1,13 +1,14 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { LOG_GROUP_KMS_REASON } from '../private/lambda-basics';
+import { logGroupWithRetention } from '../private/log-group';
 import { acknowledge } from '../private/nag';
 import { skipCfnLint, skipCheckov } from '../private/scanner-skips';
 import { describe, invalidProp, requireInteger } from '../private/validation';
@@ -135,6 +136,8 @@ export interface KafkaBusContext {
   readonly vpcSubnets: ec2.SubnetSelection;
   /** The security group of every engine task and pipeline Lambda. */
   readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** How long the logs of what the bus creates (e.g. broker logs) are kept: the pipeline's `logRetention`. */
+  readonly logRetention: logs.RetentionDays;
 }
 
 const PORTS: Record<KafkaClientAuth, number> = {
@@ -245,8 +248,7 @@ class ProvisionedBus extends KafkaBus {
       invalidProp(where, 'brokerCount', `must be a multiple of the ${subnetIds.length} subnets used; got ${brokerCount}`);
     }
     const kafkaVersion = this.options.kafkaVersion ?? '3.8.x';
-    const brokerLogs = new logs.LogGroup(scope, 'BrokerLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-    skipCheckov(brokerLogs, 'CKV_AWS_158', LOG_GROUP_KMS_REASON);
+    const brokerLogs = logGroupWithRetention(scope, 'BrokerLogs', context.logRetention);
     const cluster = new msk.CfnCluster(scope, 'Cluster', {
       clusterName: clusterName(scope),
       kafkaVersion,
@@ -337,14 +339,18 @@ function bootstrapBrokers(scope: Construct, clusterArn: string, field: string): 
     })]),
     installLatestAwsSdk: false,
   });
-  acknowledgeLookupProvider(scope);
+  acknowledgeLookupProvider(lookup);
   return lookup.getResponseField(field);
 }
 
-/** The singleton Lambda behind AwsCustomResource is CDK's; its findings are acknowledged once. */
-function acknowledgeLookupProvider(scope: Construct): void {
-  const stack = Stack.of(scope);
-  const provider = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+/**
+ * The Lambda behind AwsCustomResource is aws-cdk-lib's (one per stack, shared by every
+ * AwsCustomResource in it); its findings are acknowledged on it. It is found through public API
+ * only: it is the function whose role is the lookup's grant principal.
+ */
+function acknowledgeLookupProvider(lookup: cr.AwsCustomResource): void {
+  const provider = Stack.of(lookup).node.findAll()
+    .find((c): c is lambda.Function => c instanceof lambda.Function && c.role !== undefined && c.role === lookup.grantPrincipal);
   if (provider) {
     acknowledge(provider, [
       { id: 'AwsSolutions-IAM4', reason: 'CDK\'s AwsCustomResource provider Lambda uses AWSLambdaBasicExecutionRole for its own logs only; its API permission is scoped to kafka:GetBootstrapBrokers on this cluster.' },

@@ -19,13 +19,13 @@ import { PipelineDashboard } from './pipeline-dashboard';
 import { PipelineTopic, PipelineTopicOptions } from './pipeline-topic';
 import { startedByFor } from './runtime/engine-launcher';
 import * as env from './runtime/environment';
-import { packPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY, REGISTRY_TTL_ATTRIBUTE } from './runtime/registry-schema';
 import { StreamEngine, StreamEngineOptions } from './stream-engine';
 import { TopicProvisionerFunction } from './topic-provisioner-function';
-import { grantLogGroupWrite, grantVpcNetworkInterfaces, lambdaRole, logGroupWithRetention, skipSharedLambdaFindings } from '../private/lambda-basics';
-import { acknowledge } from '../private/nag';
+import { packedConfigVariable } from '../private/handler-config';
+import { addReviewedStatements, grantVpcNetworkInterfaces, HandlerClass, libraryFunction, LibraryFunctionOptions } from '../private/library-function';
+import { Acknowledgment } from '../private/nag';
 import { skipCheckov } from '../private/scanner-skips';
 import { secureTable } from '../private/secure-table';
 import { describe, invalidProp, requireDuration, requireInteger } from '../private/validation';
@@ -96,11 +96,14 @@ export interface StreamEnginePipelineProps {
   readonly lagPollInterval?: Duration;
 
   /**
-   * The ECS cluster for the engines. A Cluster rather than an ICluster: Fargate Spot and GPU
-   * engines add capacity providers to it.
+   * The ECS cluster for the engines, in `vpc`. With an `ecs.Cluster` defined in this app, Fargate
+   * Spot and GPU engines add their capacity providers to it. An imported cluster
+   * (`ecs.Cluster.fromClusterAttributes()`) cannot take capacity providers: Fargate Spot engines
+   * then need FARGATE_SPOT associated with it already, and GPU engines are refused. The
+   * dashboard's running-task counts need Container Insights on the cluster.
    * @default - a new cluster with Container Insights
    */
-  readonly cluster?: ecs.Cluster;
+  readonly cluster?: ecs.ICluster;
 
   /**
    * How long logs are kept.
@@ -117,8 +120,14 @@ export interface StreamEnginePipelineProps {
 }
 
 const PIPELINE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
-/** Lambda allows 4 KB of environment variables per function. */
-const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** The Lambdas that carry engine config: each gets only its own kind of engine (see runtimeConfig). */
+type EngineLambda = 'coordinator' | 'lagScaler';
+/** RunTask may run any revision of a stream engine's family, and tags the tasks it starts. */
+const RUN_TASK_ACKNOWLEDGMENT: Acknowledgment = {
+  id: 'AwsSolutions-IAM5',
+  reason: 'RunTask may run any revision of each stream engine\'s task definition family (task-definition/<family>:*) and tags the tasks it starts, whose ids do not exist yet (task/<cluster>/*, only for RunTask).',
+  appliesTo: [{ regex: '/^Resource::.*(:\\*|/\\*)$/g' }],
+};
 
 /**
  * Real-time AI on Fargate: Kafka carries streams, objects and results; stream engines are
@@ -131,7 +140,7 @@ export class StreamEnginePipeline extends Construct {
   /** Comma-separated bootstrap brokers. */
   public readonly bootstrapBrokers: string;
   /** The ECS cluster of the engines. */
-  public readonly cluster: ecs.Cluster;
+  public readonly cluster: ecs.ICluster;
   /** The security group of engines and pipeline Lambdas: the only one the brokers admit. */
   public readonly connections: ec2.Connections;
   /** Stream records and lag scaler state. */
@@ -181,7 +190,7 @@ export class StreamEnginePipeline extends Construct {
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
-    this.busContext = { vpc: props.vpc, vpcSubnets: subnets, clientSecurityGroup: securityGroup };
+    this.busContext = { vpc: props.vpc, vpcSubnets: subnets, clientSecurityGroup: securityGroup, logRetention: this.logRetention };
     this.binding = (props.bus ?? KafkaBus.serverless()).bind(new Construct(this, 'Bus'), this.busContext);
     this.bootstrapBrokers = this.binding.bootstrapBrokers;
 
@@ -221,7 +230,7 @@ export class StreamEnginePipeline extends Construct {
     };
     this.panel = new PipelineDashboard(this, 'Dashboard', this.pipelineName);
     this.dashboard = this.panel.dashboard;
-    this.node.addValidation({ validate: () => this.validateEnvironmentSizes() });
+    this.node.addValidation({ validate: () => this.warnWithoutEngines() });
   }
 
   /**
@@ -257,11 +266,11 @@ export class StreamEnginePipeline extends Construct {
     const engine = StreamEngine._create(this, name, options, this.engineContext);
     this.streamEngines.push(engine);
     const coordinator = this.coordinatorFunction();
-    coordinator.addToRolePolicy(new iam.PolicyStatement({
+    addReviewedStatements(coordinator, [new iam.PolicyStatement({
       actions: ['ecs:RunTask'],
       resources: [taskDefinitionFamilyArn(engine.taskDefinition)],
       conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
-    }));
+    })], [RUN_TASK_ACKNOWLEDGMENT]);
     const passRoles = [engine.taskDefinition.taskRole.roleArn];
     if (engine.taskDefinition.executionRole) passRoles.push(engine.taskDefinition.executionRole.roleArn);
     coordinator.addToRolePolicy(new iam.PolicyStatement({
@@ -311,46 +320,43 @@ export class StreamEnginePipeline extends Construct {
   }
 
   /**
-   * Settings every pipeline Lambda shares. `withEngines` adds the engine config and refs, which
-   * the topic provisioner must not get: the engines depend on the topics it creates.
+   * A pipeline Lambda, through the library's one helper: Kafka settings for all; the registry
+   * table, the packed engine config and the engine refs for `engines`. The topic provisioner gets
+   * no engine settings: the engines depend on the topics it creates.
    */
-  private lambdaBasics(id: string, description: string, inVpc: boolean, withEngines = true) {
-    const logGroup = logGroupWithRetention(this, `${id}Logs`, this.logRetention);
-    return {
-      logGroup,
-      options: {
-        description,
-        role: lambdaRole(this, `${id}Role`, `Role of the ${description}`),
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
-        logGroup,
-        environment: {
-          [env.ENV_KAFKA_BROKERS]: this.bootstrapBrokers,
-          [env.ENV_KAFKA_AUTH]: this.binding.auth,
-          ...(this.binding.scramSecret ? { [env.ENV_KAFKA_SCRAM_SECRET_ARN]: this.binding.scramSecret.secretArn } : {}),
-          ...(withEngines ? {
-            [env.ENV_REGISTRY_TABLE]: this.registryTable.tableName,
-            [env.ENV_PIPELINE_CONFIG]: Lazy.string({ produce: () => packPipelineConfig(this.runtimeConfig()) }),
-            [env.ENV_ENGINE_REFS]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.engineRefs()) }),
-          } : {}),
-        },
-        ...(inVpc ? { vpc: this.props.vpc, vpcSubnets: this.busContext.vpcSubnets, securityGroups: [this.busContext.clientSecurityGroup] } : {}),
+  private pipelineFunction<F extends lambda.Function>(
+    id: string, handler: HandlerClass<F>, description: string,
+    options: Pick<LibraryFunctionOptions, 'timeout' | 'memorySize' | 'reservedConcurrentExecutions' | 'whenEnvironmentTooLarge'>,
+    inVpc: boolean, engines?: EngineLambda,
+  ): F {
+    return libraryFunction(this, id, handler, {
+      ...options,
+      where: `StreamEnginePipeline '${this.node.id}'`,
+      description,
+      roleDescription: `Role of the ${description}`,
+      logRetention: this.logRetention,
+      environment: {
+        [env.ENV_KAFKA_BROKERS]: this.bootstrapBrokers,
+        [env.ENV_KAFKA_AUTH]: this.binding.auth,
+        ...(this.binding.scramSecret ? { [env.ENV_KAFKA_SCRAM_SECRET_ARN]: this.binding.scramSecret.secretArn } : {}),
+        ...(engines ? {
+          [env.ENV_REGISTRY_TABLE]: this.registryTable.tableName,
+          // Engines are added after this Lambda exists: the config is final only at synth (see handler-config.ts).
+          [env.ENV_PIPELINE_CONFIG]: packedConfigVariable(() => this.runtimeConfig(engines)),
+          [env.ENV_ENGINE_REFS]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.engineRefs(engines)) }),
+        } : {}),
       },
-    };
-  }
-
-  private finishLambda(fn: lambda.Function, logGroup: logs.ILogGroup, inVpc: boolean): void {
-    grantLogGroupWrite(fn, logGroup);
-    skipSharedLambdaFindings(fn);
-    if (inVpc) grantVpcNetworkInterfaces(fn);
+      ...(inVpc ? { vpc: this.props.vpc, vpcSubnets: this.busContext.vpcSubnets, securityGroups: [this.busContext.clientSecurityGroup] } : {}),
+    });
   }
 
   /** The Coordinator exists once the first stream engine does. */
   private coordinatorFunction(): lambda.Function {
     if (this.coordinator) return this.coordinator;
-    const { logGroup, options } = this.lambdaBasics('Coordinator', 'stream engine pipeline Coordinator (launches stream engines)', false);
-    const fn = new CoordinatorFunction(this, 'Coordinator', { ...options, timeout: Duration.minutes(2) });
-    this.finishLambda(fn, logGroup, false);
+    const fn = this.pipelineFunction('Coordinator', CoordinatorFunction, 'stream engine pipeline Coordinator (launches stream engines)', {
+      timeout: Duration.minutes(2),
+      whenEnvironmentTooLarge: 'it carries the config and task definition ARN of every stream engine: split the stream engines over two pipelines',
+    }, false, 'coordinator');
     skipCheckov(fn, 'CKV_AWS_117', 'The Coordinator itself only calls the ECS and DynamoDB APIs; its Kafka event source places its network interfaces in the pipeline VPC with this role, so the function needs no VPC attachment.');
     skipCheckov(fn, 'CKV_AWS_116', 'Control messages come from a Kafka event source (failed batches are retried and then go to the dead-letter topic); task-stopped events are retried 8 times by EventBridge and the registry is reconciled on every launch.');
     skipCheckov(fn, 'CKV_AWS_115', 'Its concurrency is bounded by the control topic\'s partitions (one batch per partition at a time); reserved concurrency would take from the account pool and can fail deployment in accounts at the minimum.');
@@ -360,16 +366,11 @@ export class StreamEnginePipeline extends Construct {
     const groupId = `${this.pipelineName}.coordinator`;
     const source = addControlTopicEventSource(fn, this.binding, this.busContext, this.controlTopic.topicName, groupId);
     source.node.addDependency(this.topicsReady);
-    fn.addToRolePolicy(new iam.PolicyStatement({
+    addReviewedStatements(fn, [new iam.PolicyStatement({
       actions: ['ecs:TagResource'],
       resources: [Fn.join('', ['arn:', Aws.PARTITION, ':ecs:', Aws.REGION, ':', Aws.ACCOUNT_ID, ':task/', this.cluster.clusterName, '/*'])],
       conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
-    }));
-    acknowledge(fn.role!.node.findChild('DefaultPolicy'), [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'RunTask may run any revision of each stream engine\'s task definition family (task-definition/<family>:*) and tags the tasks it starts, whose ids do not exist yet (task/<cluster>/*, only for RunTask).',
-      appliesTo: [{ regex: '/^Resource::.*(:\\*|/\\*)$/g' }],
-    }]);
+    })], [RUN_TASK_ACKNOWLEDGMENT]);
     new events.Rule(this, 'StreamEngineStopped', {
       description: `Tells the Coordinator of pipeline ${this.pipelineName} when a stream engine task stops`,
       eventPattern: {
@@ -387,16 +388,14 @@ export class StreamEnginePipeline extends Construct {
   /** The lag scaler exists once the first object engine does. */
   private lagScalerFunction(): lambda.Function {
     if (this.lagScaler) return this.lagScaler;
-    const { logGroup, options } = this.lambdaBasics('LagScaler', 'stream engine pipeline lag scaler (scales object engines by consumer lag)', true);
-    const fn = new LagScalerFunction(this, 'LagScaler', {
-      ...options,
+    const fn = this.pipelineFunction('LagScaler', LagScalerFunction, 'stream engine pipeline lag scaler (scales object engines by consumer lag)', {
       // It mostly waits between polls, and a waiting second is billed by memory size.
       memorySize: 256,
       timeout: Duration.seconds(70),
       // One poller at a time: two would fight over the same desired counts.
       reservedConcurrentExecutions: 1,
-    });
-    this.finishLambda(fn, logGroup, true);
+      whenEnvironmentTooLarge: 'it carries the config and service name of every object engine: split the object engines over two pipelines',
+    }, true, 'lagScaler');
     skipCheckov(fn, 'CKV_AWS_116', 'The lag scaler runs every minute on a schedule with retryAttempts 0: the next run recomputes every desired count from the current lag, so a failed event needs no replay.');
     this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     grantKafkaAccess(fn, this.binding, { readTopics: [this.deadLetterTopic.topicName] });
@@ -415,9 +414,10 @@ export class StreamEnginePipeline extends Construct {
   }
 
   private createTopicProvisioner(): { fn: lambda.Function; resource: CustomResource } {
-    const { logGroup, options } = this.lambdaBasics('TopicProvisioner', 'stream engine pipeline topic provisioner (creates Kafka topics)', true, false);
-    const fn = new TopicProvisionerFunction(this, 'TopicProvisioner', { ...options, timeout: Duration.minutes(5) });
-    this.finishLambda(fn, logGroup, true);
+    const fn = this.pipelineFunction('TopicProvisioner', TopicProvisionerFunction, 'stream engine pipeline topic provisioner (creates Kafka topics)', {
+      timeout: Duration.minutes(5),
+      whenEnvironmentTooLarge: 'it holds the Kafka settings only: pass fewer bootstrap brokers (two or three are enough)',
+    }, true);
     skipCheckov(fn, 'CKV_AWS_116', 'CloudFormation invokes the topic provisioner synchronously for its custom resource and reports failures as a failed deployment; no asynchronous invocations exist to dead-letter.');
     skipCheckov(fn, 'CKV_AWS_115', 'It runs only during deployments, one custom resource event at a time; reserved concurrency would take from the account pool and can fail deployment in accounts at the minimum.');
     const resource = new CustomResource(this, 'Topics', {
@@ -448,7 +448,11 @@ export class StreamEnginePipeline extends Construct {
     return resource;
   }
 
-  private runtimeConfig(): PipelineConfig {
+  /**
+   * The config a Lambda reads: the Coordinator gets the stream engines only, the lag scaler the
+   * object engines only, so that each one's 4 KB of environment holds twice as many engines.
+   */
+  private runtimeConfig(engines: EngineLambda): PipelineConfig {
     return {
       pipelineName: this.pipelineName,
       kafkaAuth: this.binding.auth,
@@ -459,46 +463,36 @@ export class StreamEnginePipeline extends Construct {
         results: this.resultsTopic.topicName,
         deadLetter: this.deadLetterTopic.topicName,
       },
-      streamEngines: this.streamEngines.map((e) => e._config),
-      objectEngines: this.objectEngines.map((e) => e._config),
+      streamEngines: engines === 'coordinator' ? this.streamEngines.map((e) => e._config) : [],
+      objectEngines: engines === 'lagScaler' ? this.objectEngines.map((e) => e._config) : [],
       maxConcurrentStreams: this.props.maxConcurrentStreams ?? 20,
       pollIntervalSeconds: this.pollIntervalSeconds,
     };
   }
 
-  private engineRefs(): EngineRefs {
+  /** The deploy-time names a Lambda needs, split like runtimeConfig. */
+  private engineRefs(engines: EngineLambda): EngineRefs {
+    const streamEngines = engines === 'coordinator' ? this.streamEngines : [];
+    const objectEngines = engines === 'lagScaler' ? this.objectEngines : [];
     const capacityProviders: NonNullable<EngineRefs['capacityProviders']> = {};
-    for (const engine of this.streamEngines) {
+    for (const engine of streamEngines) {
       if (engine._capacityProviderStrategy) capacityProviders[engine.engineName] = engine._capacityProviderStrategy.map((s) => ({ ...s }));
     }
     return {
       cluster: this.cluster.clusterArn,
       subnets: this.props.vpc.selectSubnets(this.busContext.vpcSubnets).subnetIds,
       securityGroups: [this.busContext.clientSecurityGroup.securityGroupId],
-      taskDefinitions: Object.fromEntries(this.streamEngines.map((e) => [e.engineName, e.taskDefinition.taskDefinitionArn])),
+      taskDefinitions: Object.fromEntries(streamEngines.map((e) => [e.engineName, e.taskDefinition.taskDefinitionArn])),
       ...(Object.keys(capacityProviders).length ? { capacityProviders } : {}),
-      services: Object.fromEntries(this.objectEngines.map((e) => [e.engineName, e.service.serviceName])),
+      services: Object.fromEntries(objectEngines.map((e) => [e.engineName, e.service.serviceName])),
     };
   }
 
-  /** Lambda's 4 KB environment limit, checked at synth with the final engine list. */
-  private validateEnvironmentSizes(): string[] {
-    const errors: string[] = [];
-    for (const fn of [this.coordinator, this.lagScaler, this.topicProvisionerFunction]) {
-      if (!fn) continue;
-      const cfn = fn.node.defaultChild as lambda.CfnFunction;
-      const variables = Stack.of(this).resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
-      // Deploy-time values are counted at the length of a typical ARN.
-      const size = Object.entries(variables?.variables ?? {})
-        .reduce((sum, [k, v]) => sum + k.length + (typeof v === 'string' ? v.length : JSON.stringify(v).length), 0);
-      if (size > ENVIRONMENT_LIMIT_BYTES) {
-        errors.push(`StreamEnginePipeline '${this.node.id}': ${fn.node.id} needs about ${size} bytes of environment variables, over Lambda's ${ENVIRONMENT_LIMIT_BYTES}; split the engines over two pipelines`);
-      }
-    }
+  private warnWithoutEngines(): string[] {
     if (this.streamEngines.length === 0 && this.objectEngines.length === 0) {
       Annotations.of(this).addWarningV2('cdk-status-and-streams:no-engines', 'The pipeline has no engines: add them with addStreamEngine() or addObjectEngine()');
     }
-    return errors;
+    return [];
   }
 }
 

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HealthCheck, PageAuth, StatusPage, StatusPageProps } from '../../src';
 import { unacknowledgedNagFindings } from '../helpers/nag';
@@ -27,6 +28,12 @@ describe('cdk-nag AwsSolutions on StatusPage', () => {
     expect(nagged((stack) => ({
       vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { all: {} } }),
       notificationTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }),
+    })).findings).toEqual([]);
+  });
+
+  test('notification topic encrypted with your key: no unacknowledged finding', () => {
+    expect(nagged((stack) => ({
+      notificationTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }),
     })).findings).toEqual([]);
   });
 

@@ -4,9 +4,12 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HealthCheck, PageAuth, PageTemplate, StatusPage, StatusPageProps } from '../../src';
+import { environmentSizeBytes } from '../../src/private/lambda-environment-size';
 import { StatusPageConfig } from '../../src/status-page/runtime/model';
 
 const checks = [
@@ -106,6 +109,16 @@ describe('StatusPage resources', () => {
     });
   });
 
+  test.each([
+    ['Table', (stack: Stack) => new dynamodb.Table(stack, 'Mine', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } })],
+    ['TableV2', (stack: Stack) => new dynamodb.TableV2(stack, 'Mine', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } })],
+  ])('a %s defined in the app with the keys pk and sk passes the key check and is used', (_kind, make) => {
+    const { template, page } = synth({}, (stack) => ({ table: make(stack) }));
+    expect(page.table.node.id).toBe('Mine');
+    const variables = Object.values(template.findResources('AWS::Lambda::Function')).map((f: any) => f.Properties.Environment.Variables.STATUS_TABLE_NAME);
+    expect(variables).toEqual([{ Ref: expect.stringMatching(/^Mine/) }, { Ref: expect.stringMatching(/^Mine/) }]);
+  });
+
   test('logs are kept three months by default, Lambdas write only to their own log group', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::Logs::LogGroup', 3);
@@ -115,6 +128,17 @@ describe('StatusPage resources', () => {
       Architectures: ['arm64'],
       Runtime: 'nodejs22.x',
     });
+  });
+});
+
+describe('StatusPage logRetention', () => {
+  test.each([
+    ['outside a VPC', undefined],
+    ['with the checker in a VPC', (stack: Stack) => ({ vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) })],
+  ])('applies to every log group the page creates (%s)', (_name, setup) => {
+    const { template } = synth({ logRetention: logs.RetentionDays.ONE_WEEK }, setup);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 });
 
@@ -217,10 +241,14 @@ describe('StatusPage config shipped to the Lambdas', () => {
       url: `https://service-${i}.example.com/health`,
       timeout: Duration.seconds(5),
     }));
-    const { app, template } = synth({ checks: many, probeConcurrency: 200 });
+    const { app, template, page } = synth({ checks: many, probeConcurrency: 200 });
     expect(shippedConfig(app, template).checks).toHaveLength(1000);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as any[]) {
       expect(JSON.stringify(fn.Properties.Environment).length).toBeLessThan(1024);
+    }
+    // The synth-time estimate the construct checks (deploy-time values at 128 bytes each) agrees.
+    for (const fn of [page.checkerFunction, page.rendererFunction]) {
+      expect(environmentSizeBytes(fn as lambda.Function)).toBeLessThan(1024);
     }
   });
 

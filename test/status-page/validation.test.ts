@@ -26,6 +26,13 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['staleAfterIntervals 1', page({ staleAfterIntervals: 1 }), /staleAfterIntervals must be a whole number from 2 to 100; got 1/],
   ['empty title', page({ title: '  ' }), /title must be a non-empty string of at most 200 characters/],
   ['removalPolicy with an existing table', page({ removalPolicy: RemovalPolicy.DESTROY }, (s) => ({ table: dynamodb.Table.fromTableName(s, 'T', 'x') })), /removalPolicy applies only to the table this construct creates/],
+  ['a table in this app with other keys', page({}, (s) => ({ table: new dynamodb.Table(s, 'T', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } }) })),
+    /StatusPage 'Status': table must have a string partition key 'pk' and a string sort key 'sk' \(the keys the handlers read and write\); got partition key 'id' \(S\) and no sort key/],
+  ['a table in this app with a numeric sort key', page({}, (s) => ({
+    table: new dynamodb.Table(s, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.NUMBER } }),
+  })), /table must have a string partition key 'pk' and a string sort key 'sk' .*; got partition key 'pk' \(S\) and sort key 'sk' \(N\)/],
+  ['a TableV2 in this app with other keys', page({}, (s) => ({ table: new dynamodb.TableV2(s, 'T', { partitionKey: { name: 'sk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }) })),
+    /table must have a string partition key 'pk' and a string sort key 'sk' .*; got partition key 'sk' \(S\) and sort key 'pk' \(S\)\. Create the table with those keys, or omit table/],
   ['vpcSubnets without vpc', page({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }), /vpcSubnets needs vpc/],
   ['throttlingRateLimit 0', page({ throttlingRateLimit: 0 }), /throttlingRateLimit must be a whole number from 1 to 10000; got 0/],
   ['check name with a space', () => HealthCheck.http('orders api', { url: 'https://x.example.com' }), /HealthCheck.http\('orders api'\): name must be 1 to 64 characters of letters, digits/],

@@ -3,8 +3,11 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
+import { environmentSizeBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/private/lambda-environment-size';
 import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
@@ -200,18 +203,29 @@ describe('object engines and the lag scaler', () => {
     ]);
   });
 
-  test('the Lambdas get the pipeline config, compressed, with every engine and its scaling rules', () => {
+  test('the Lambdas get the pipeline config, compressed: the Coordinator every stream engine, the lag scaler every object engine and its scaling rules', () => {
     const { template } = build({ lagPollInterval: Duration.seconds(5), maxConcurrentStreams: 7 });
+    const configOf = (fn: any): PipelineConfig => JSON.parse(gunzipSync(Buffer.from(fn.Properties.Environment.Variables.PIPELINE_CONFIG, 'base64')).toString());
+    const refsOf = (fn: any): string => JSON.stringify(fn.Properties.Environment.Variables.PIPELINE_ENGINE_REFS);
     const scaler = functionByDescription(template, 'lag scaler');
-    const config: PipelineConfig = JSON.parse(gunzipSync(Buffer.from(scaler.Properties.Environment.Variables.PIPELINE_CONFIG, 'base64')).toString());
-    expect(config.pollIntervalSeconds).toBe(5);
-    expect(config.maxConcurrentStreams).toBe(7);
-    expect(config.streamEngines.map((e) => e.name)).toEqual(['transcriber']);
-    expect(config.objectEngines.map((e) => [e.name, e.consumerGroup, e.scaling.lagPerTask, e.scaling.maxTasks])).toEqual([
+    const coordinator = functionByDescription(template, 'Coordinator');
+    for (const config of [configOf(scaler), configOf(coordinator)]) {
+      expect(config.pollIntervalSeconds).toBe(5);
+      expect(config.maxConcurrentStreams).toBe(7);
+      expect(config.topics.deadLetter).toBe('media.dead-letter');
+    }
+    expect(configOf(coordinator).streamEngines.map((e) => [e.name, e.consumerGroupPrefix])).toEqual([['transcriber', 'media.stream-engine.transcriber']]);
+    expect(configOf(coordinator).objectEngines).toEqual([]);
+    expect(configOf(scaler).streamEngines).toEqual([]);
+    expect(configOf(scaler).objectEngines.map((e) => [e.name, e.consumerGroup, e.scaling.lagPerTask, e.scaling.maxTasks])).toEqual([
       ['faces', 'media.object-engine.faces', 50, 8],
       ['labels', 'media.object-engine.labels', 100, 10],
     ]);
-    expect(scaler.Properties.Environment.Variables.PIPELINE_ENGINE_REFS).toBeDefined();
+    // Deploy-time refs: task definitions for the Coordinator, services for the lag scaler.
+    expect(refsOf(coordinator)).toMatch(/\\"transcriber\\":.*StreamEnginetranscriberTaskDefinition/);
+    expect(refsOf(coordinator)).toContain('\\"services\\":{}');
+    expect(refsOf(scaler)).toMatch(/\\"faces\\":.*ObjectEnginefacesService/);
+    expect(refsOf(scaler)).toContain('\\"taskDefinitions\\":{}');
   });
 
   test('GPU capacity: EC2 task definition with a GPU and an Auto Scaling group capacity provider', () => {
@@ -239,6 +253,76 @@ describe('object engines and the lag scaler', () => {
   });
 });
 
+describe('a cluster you bring', () => {
+  test('an imported cluster (ICluster) runs stream and object engines, Fargate Spot included, and is not modified', () => {
+    const { template, pipeline, stack } = build({}, true, (scope, vpc) => ({
+      cluster: ecs.Cluster.fromClusterAttributes(scope, 'Existing', { clusterName: 'existing-cluster', vpc }),
+    }));
+    expect(pipeline.cluster.clusterName).toBe('existing-cluster');
+    template.resourceCountIs('AWS::ECS::Cluster', 0);
+    template.resourceCountIs('AWS::ECS::ClusterCapacityProviderAssociations', 0);
+    const clusterArn = stack.resolve(pipeline.cluster.clusterArn);
+    for (const service of Object.values(template.findResources('AWS::ECS::Service')) as any[]) {
+      expect(service.Properties.Cluster).toBe('existing-cluster');
+    }
+    const runTask = statementsOf(template, 'CoordinatorRole').find((st) => st.Action === 'ecs:RunTask');
+    expect(runTask.Condition.ArnEquals['ecs:cluster']).toEqual(clusterArn);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: Match.objectLike({ clusterArn: [clusterArn] }) } });
+    expect(JSON.stringify(functionByDescription(template, 'Coordinator').Properties.Environment.Variables.PIPELINE_ENGINE_REFS)).toContain(':cluster/existing-cluster');
+  });
+
+  test('an ecs.Cluster defined in the app gets the Fargate Spot capacity providers', () => {
+    const { template } = build({}, true, (stack, vpc) => ({ cluster: new ecs.Cluster(stack, 'Mine', { vpc }) }));
+    template.resourceCountIs('AWS::ECS::Cluster', 1);
+    template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
+      Cluster: { Ref: Match.stringLikeRegexp('^Mine') },
+      CapacityProviders: Match.arrayWith(['FARGATE_SPOT']),
+    });
+  });
+});
+
+describe('Lambda environment size (4 KB)', () => {
+  /** Engine names of 12 characters in a VPC of 3 private subnets: the README's figure. */
+  function engines(streamEngines: number, objectEngines: number) {
+    const stack = new Stack(new App(), 'MediaPipelineStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const pipeline = new StreamEnginePipeline(stack, 'Media', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 3, natGateways: 1 }) });
+    for (let i = 0; i < streamEngines; i++) pipeline.addStreamEngine(`stream-${String(i).padStart(5, '0')}`, { image });
+    for (let i = 0; i < objectEngines; i++) pipeline.addObjectEngine(`object-${String(i).padStart(5, '0')}`, { image });
+    return { stack, pipeline };
+  }
+  const lambdaOf = (stack: Stack, id: string) =>
+    stack.node.findAll().find((c) => c instanceof lambda.Function && c.node.id === id) as lambda.Function;
+
+  test('16 stream engines and 16 object engines fit: each Lambda carries only its own kind', () => {
+    const { stack } = engines(16, 16);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+    for (const id of ['Coordinator', 'LagScaler']) {
+      const size = environmentSizeBytes(lambdaOf(stack, id));
+      expect(size).toBeGreaterThan(3500);
+      expect(size).toBeLessThanOrEqual(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+    }
+  }, 60_000);
+
+  test('one object engine more fails at synth, naming the pipeline, the Lambda and what to do', () => {
+    const { stack } = engines(16, 17);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /StreamEnginePipeline 'Media': the LagScaler Lambda's environment variables would take about \d+ bytes, over Lambda's limit of 4096 \(values known only at deploy time, such as ARNs, count 128 bytes each\); it carries the config and service name of every object engine: split the object engines over two pipelines/,
+    );
+  }, 60_000);
+
+  test('50 stream engines and 50 object engines do not fit: both Lambdas are named', () => {
+    const { stack } = engines(50, 50);
+    let message = '';
+    try {
+      Template.fromStack(stack);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/the Coordinator Lambda's environment variables would take about \d+ bytes.*split the stream engines over two pipelines/);
+    expect(message).toMatch(/the LagScaler Lambda's environment variables would take about \d+ bytes.*split the object engines over two pipelines/);
+  }, 120_000);
+});
+
 describe('operations', () => {
   test('a dashboard and alarms for dead letters, Coordinator, launches and lag reading', () => {
     const { template, pipeline } = build();
@@ -250,6 +334,42 @@ describe('operations', () => {
     expect(pipeline.alarms).toHaveLength(5);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  const buses: Array<[string, (stack: Stack) => KafkaBus]> = [
+    ['MSK Serverless', () => KafkaBus.serverless()],
+    ['MSK provisioned', () => KafkaBus.provisioned()],
+    ['MSK provisioned before Kafka 3.6 (topic provisioner)', () => KafkaBus.provisioned({ kafkaVersion: '3.5.1' })],
+    ['existing brokers with SCRAM', (stack) => KafkaBus.fromBootstrapBrokers({
+      bootstrapBrokers: 'b-1.kafka.internal:9096', auth: KafkaClientAuth.SCRAM, scramSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Scram', 'AmazonMSK_x'),
+    })],
+    ['existing MSK brokers with IAM', () => KafkaBus.fromBootstrapBrokers({
+      bootstrapBrokers: 'b-1.kafka.internal:9098', auth: KafkaClientAuth.IAM, clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/media/abcd-1234',
+    })],
+    ['existing brokers with TLS', () => KafkaBus.fromBootstrapBrokers({ bootstrapBrokers: 'b-1.kafka.internal:9094', auth: KafkaClientAuth.TLS })],
+  ];
+
+  test.each(buses)('logRetention applies to every log group the pipeline creates: %s', (name, bus) => {
+    const { template } = build({ logRetention: logs.RetentionDays.ONE_WEEK }, true, (stack) => ({ bus: bus(stack) }));
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as any[];
+    // Coordinator and lag scaler, and one per engine; the topic provisioner's and the brokers' where they exist.
+    expect(groups.length).toBeGreaterThanOrEqual(5);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    if (name.startsWith('MSK provisioned')) {
+      template.hasResourceProperties('AWS::MSK::Cluster', {
+        LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true, LogGroup: { Ref: Match.stringLikeRegexp('BrokerLogs') } } } },
+      });
+    }
+  });
+
+  test('logRetention also applies with a GPU engine', () => {
+    const stack = new Stack(new App(), 'Gpu', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const pipeline = new StreamEnginePipeline(stack, 'Pipeline', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }), logRetention: logs.RetentionDays.ONE_WEEK });
+    pipeline.addObjectEngine('vision', { image, cpu: 4096, memoryLimitMiB: 15000, capacity: EngineCapacity.gpu({ instanceType: new ec2.InstanceType('g5.xlarge') }) });
+    const template = Template.fromStack(stack);
+    // The lag scaler's, the topic provisioner's and the engine's; the GPU capacity adds none.
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
   test('resource types and counts of the example pipeline', () => {

@@ -41,6 +41,12 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   }, /addObjectEngine\('faces'\): inputTopic must be a topic of this pipeline/],
   ['no input topics', withPipeline((p) => p.addStreamEngine('asr', { image, inputTopics: [] })), /inputTopics must name at least one topic/],
   ['a reserved environment variable', withPipeline((p) => p.addStreamEngine('asr', { image, environment: { STREAM_ID: 'x' } })), /environment\["STREAM_ID"\] is set by the pipeline/],
+  ['a GPU engine on an imported cluster', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const p = new StreamEnginePipeline(stack, 'Pipeline', { vpc, cluster: ecs.Cluster.fromClusterAttributes(stack, 'Existing', { clusterName: 'existing', vpc }) });
+    p.addObjectEngine('vision', { image, cpu: 4096, memoryLimitMiB: 15000, capacity: EngineCapacity.gpu({ instanceType: new ec2.InstanceType('g5.xlarge') }) });
+  }, /addObjectEngine\('vision'\): capacity EngineCapacity.gpu\(\) adds a capacity provider to the pipeline's cluster, and the pipeline's cluster prop is an imported cluster \(ICluster\), which cannot take one; pass an ecs.Cluster defined in this app as cluster, or omit cluster/],
   ['GPU capacity on a CPU instance', () => EngineCapacity.gpu({ instanceType: new ec2.InstanceType('m5.large') }), /EngineCapacity.gpu\(\): instanceType must be a GPU instance type/],
   ['GPU min above max', () => EngineCapacity.gpu({ instanceType: new ec2.InstanceType('g5.xlarge'), minInstances: 3, maxInstances: 1 }), /minInstances must not be above maxInstances \(1\); got 3/],
   ['provisioned Kafka version', () => KafkaBus.provisioned({ kafkaVersion: 'latest' }), /KafkaBus.provisioned\(\): kafkaVersion must be an MSK Kafka version such as '3.6.0'/],

@@ -2,6 +2,20 @@
  * CloudFormation custom resources backed by a Lambda function (no provider framework): the
  * event, and the answer the function must PUT to the pre-signed ResponseURL. A stack waits
  * (up to an hour) for that answer, so it is sent with a timeout and a few retries, always.
+ *
+ * Why not aws-cdk-lib's custom-resources.Provider (weighed for issue 8):
+ * - Deployed stacks could not move to it: CloudFormation refuses to change a custom resource's
+ *   ServiceToken ("Modifying service token is not allowed"), so the Custom::KafkaTopics resource
+ *   would need a new logical id, and the old one's Delete would reach a handler that no longer
+ *   answers its ResponseURL: the stack would wait an hour and fail.
+ * - It adds a framework Lambda per pipeline whose runtime aws-cdk-lib picks (templates change
+ *   with each aws-cdk-lib upgrade) and, unless given our role and log group, a role with the
+ *   managed AWSLambdaBasicExecutionRole (cdk-nag IAM4) and a log group without our retention.
+ * - What it would add is here already: the answer is sent with a timeout and retries, and the
+ *   handler answers FAILED before its own timeout (topic-provisioner.ts, remainingTimeMs).
+ * The price: the provisioner runs in the pipeline's VPC and must reach S3 for the ResponseURL,
+ * which the pipeline's private subnets with egress (its default) give it; with isolated subnets
+ * add an S3 gateway endpoint.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';

@@ -1,11 +1,12 @@
 /**
- * What the StreamEnginePipeline construct tells its Lambdas.
- *
- * Two parts, because Lambda environment variables hold at most 4 KB:
- * - PipelineConfig: everything known at synth time (names, topics, scaling rules), a JSON file
- *   in a Lambda layer, read once per cold start;
- * - EngineRefs: the few values only known at deploy time (ARNs, generated names), a compact
- *   JSON environment variable.
+ * What the StreamEnginePipeline construct tells its Lambdas, in two environment variables
+ * (Lambda allows 4 KB for all of a function's variables; the construct checks it at synth):
+ * - PipelineConfig (PIPELINE_CONFIG): everything known at synth time (names, topics, scaling
+ *   rules) as base64 of gzip of its JSON, read once per cold start. Engines are added after the
+ *   Lambdas exist, so it is rendered at synth, too late for a layer (src/private/handler-config.ts).
+ * - EngineRefs (PIPELINE_ENGINE_REFS): the values only known at deploy time (ARNs, generated
+ *   names) as plain JSON, since CloudFormation fills them in.
+ * The Coordinator gets the stream engines only, the lag scaler the object engines only.
  */
 
 /** How clients authenticate to Kafka. `plaintext` is for local tests only. */
