@@ -1,10 +1,8 @@
 // Entry point of the checker Lambda (bundled by esbuild into assets/). Logic lives in runtime/.
-import { readFileSync } from 'node:fs';
 // The AWS SDK is bundled into the asset by esbuild: devDependencies on purpose.
 import { SNSClient } from '@aws-sdk/client-sns';
-import {
-  DEFAULT_CONFIG_PATH, ENV_CONFIG_PATH, ENV_METRIC_DIMENSION, ENV_TABLE_NAME, ENV_TOPIC_ARN,
-} from './runtime/environment';
+import { ENV_METRIC_DIMENSION, ENV_TABLE_NAME, ENV_TOPIC_ARN } from './runtime/environment';
+import { loadStatusPageConfig } from './runtime/load-config';
 import { StatusPageConfig } from './runtime/model';
 import { ChangePublisher, runChecks, snsPublisher } from './runtime/run-checks';
 import { awsClientConfig, createDocumentClient } from '../shared/runtime/aws-clients';
@@ -25,14 +23,7 @@ function init(): ColdStart {
   if (cold) return cold;
   const tableName = process.env[ENV_TABLE_NAME];
   if (!tableName) throw new Error(`${ENV_TABLE_NAME} is not set`);
-  const configPath = process.env[ENV_CONFIG_PATH] || DEFAULT_CONFIG_PATH;
-  let config: StatusPageConfig;
-  try {
-    config = JSON.parse(readFileSync(configPath, 'utf8')) as StatusPageConfig;
-  } catch (error) {
-    throw new Error(`cannot read the status page config at ${configPath}: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(config.checks)) throw new Error(`the status page config at ${configPath} has no checks array`);
+  const config = loadStatusPageConfig(process.env);
   const topicArn = process.env[ENV_TOPIC_ARN];
   let publisher: ChangePublisher | undefined;
   if (topicArn) {

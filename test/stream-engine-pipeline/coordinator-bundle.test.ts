@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { documentClient } from '../../src/shared/runtime/aws-clients';
-import { packPipelineConfig } from '../../src/stream-engine-pipeline/runtime/load-pipeline-config';
+import { packHandlerConfig } from '../../src/shared/runtime/handler-config';
 import { EngineRefs, PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { StreamRegistry } from '../../src/stream-engine-pipeline/runtime/stream-registry';
 import { runBundledHandler } from '../helpers/bundled-handler';
@@ -82,7 +82,7 @@ test('the bundled coordinator launches once per stream over the ECS JSON API, re
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_ECS: ecs.endpoint,
     // As the construct sets it: the config packed into one environment variable.
-    PIPELINE_CONFIG: packPipelineConfig(CONFIG),
+    PIPELINE_CONFIG: packHandlerConfig(CONFIG),
     PIPELINE_ENGINE_REFS: JSON.stringify(REFS),
     PIPELINE_REGISTRY_TABLE: table,
   }, [

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { documentClient } from '../../src/shared/runtime/aws-clients';
-import { packPipelineConfig } from '../../src/stream-engine-pipeline/runtime/load-pipeline-config';
+import { packHandlerConfig } from '../../src/shared/runtime/handler-config';
 import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { scalerStateKey } from '../../src/stream-engine-pipeline/runtime/registry-schema';
 import { runBundledHandler } from '../helpers/bundled-handler';
@@ -120,7 +120,7 @@ test('the bundled handler sets desired counts from real lag and never throws whe
   desiredCounts.set('svc-idle', 0);
 
   const env = {
-    PIPELINE_CONFIG: packPipelineConfig(config), // as the construct sets it
+    PIPELINE_CONFIG: packHandlerConfig(config), // as the construct sets it
     PIPELINE_ENGINE_REFS: JSON.stringify({
       cluster: 'local-cluster',
       subnets: [],

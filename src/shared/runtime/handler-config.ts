@@ -12,8 +12,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 export interface HandlerConfigSource {
   /** The environment variable, e.g. 'PIPELINE_CONFIG'; `<variable>_PATH` names a file instead. */
   readonly variable: string;
-  /** The file read when neither variable is set: where the construct's layer puts it. */
-  readonly defaultPath: string;
+  /** The file read when neither variable is set: where the construct's layer puts it (none: one of the variables must be set). */
+  readonly defaultPath?: string;
   /** Named in errors, e.g. 'the pipeline config'. */
   readonly what: string;
 }
@@ -27,8 +27,9 @@ export function packHandlerConfig(config: unknown): string {
 export function loadHandlerConfig<T>(env: NodeJS.ProcessEnv, source: HandlerConfigSource): T {
   const packed = env[source.variable];
   const path = env[`${source.variable}_PATH`] || source.defaultPath;
+  if (!packed && !path) throw new Error(`cannot read ${source.what}: neither ${source.variable} nor ${source.variable}_PATH is set`);
   try {
-    const json = packed ? gunzipSync(Buffer.from(packed, 'base64')).toString('utf8') : readFileSync(path, 'utf8');
+    const json = packed ? gunzipSync(Buffer.from(packed, 'base64')).toString('utf8') : readFileSync(path!, 'utf8');
     return JSON.parse(json) as T;
   } catch (error) {
     throw new Error(`cannot read ${source.what} from ${packed ? source.variable : path}: ${(error as Error).message}`);

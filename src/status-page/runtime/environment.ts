@@ -3,8 +3,12 @@
  * Secrets never travel here: only the ARN of the secret does.
  */
 export const ENV_TABLE_NAME = 'STATUS_TABLE_NAME';
-/** Path of the JSON StatusPageConfig the construct ships in a Lambda layer. */
-export const ENV_CONFIG_PATH = 'STATUS_CONFIG_PATH';
+/**
+ * The StatusPageConfig, read by loadHandlerConfig: the construct ships it as a file in a Lambda
+ * layer and sets `STATUS_CONFIG_PATH` (src/private/handler-config.ts says why a layer).
+ */
+export const ENV_CONFIG = 'STATUS_CONFIG';
+export const ENV_CONFIG_PATH = `${ENV_CONFIG}_PATH`;
 /** Path of the mustache template the construct ships in the same layer. */
 export const ENV_TEMPLATE_PATH = 'STATUS_TEMPLATE_PATH';
 /** Optional: SNS topic that receives StatusChangeEvents. */

@@ -18,16 +18,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TEMPLATE } from './default-template';
 import {
-  DEFAULT_CONFIG_PATH,
   DEFAULT_TEMPLATE_PATH,
   ENV_AUTH_HEADER_NAME,
   ENV_AUTH_SECRET_ARN,
-  ENV_CONFIG_PATH,
   ENV_TABLE_NAME,
   ENV_TEMPLATE_PATH,
 } from './environment';
 import { errorResponse } from './http-responses';
-import { StatusPageConfig } from './model';
+import { loadStatusPageConfig } from './load-config';
 import { createRenderer, ProxyAuthSettings, Renderer } from './page-renderer';
 import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './proxy-event';
 import { readSnapshot } from './read-snapshot';
@@ -44,7 +42,7 @@ export type Environment = Record<string, string | undefined>;
 export function createRendererFromEnvironment(env: Environment, log: Log): Renderer {
   const tableName = env[ENV_TABLE_NAME];
   if (!tableName) throw new Error(`${ENV_TABLE_NAME} is not set`);
-  const config = readConfig(env[ENV_CONFIG_PATH] || DEFAULT_CONFIG_PATH);
+  const config = loadStatusPageConfig(env);
   const template = readTemplate(env[ENV_TEMPLATE_PATH] || DEFAULT_TEMPLATE_PATH);
 
   let doc: DynamoDBDocumentClient | undefined;
@@ -89,14 +87,6 @@ export function createLambdaHandler(env: Environment, log: Log = createLogger('s
     }
     return renderer(event);
   };
-}
-
-function readConfig(path: string): StatusPageConfig {
-  const config = JSON.parse(readFileSync(path, 'utf8')) as StatusPageConfig;
-  if (!config || typeof config.title !== 'string' || !Array.isArray(config.checks) || !(config.intervalSeconds > 0)) {
-    throw new Error(`${path} is not a status page configuration`);
-  }
-  return config;
 }
 
 function readTemplate(path: string): string {

@@ -28,9 +28,7 @@ export const ENV_STREAM_ID = 'STREAM_ID';
  * Lambda allows for environment variables with dozens of engines.
  */
 export const ENV_PIPELINE_CONFIG = 'PIPELINE_CONFIG';
-/** Alternatively (local runs, tests): the path of the PipelineConfig as a JSON file. */
-export const ENV_PIPELINE_CONFIG_PATH = 'PIPELINE_CONFIG_PATH';
-export const DEFAULT_PIPELINE_CONFIG_PATH = '/opt/stream-engine-pipeline/config.json';
+/** Alternatively (local runs, tests): `PIPELINE_CONFIG_PATH` names the PipelineConfig as a JSON file. */
 /** JSON EngineRefs: the deploy-time names of the pipeline's ECS resources. */
 export const ENV_ENGINE_REFS = 'PIPELINE_ENGINE_REFS';
 /** DynamoDB table of stream records and scaler state. */

@@ -1,25 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { DEFAULT_PIPELINE_CONFIG_PATH, ENV_ENGINE_REFS, ENV_PIPELINE_CONFIG, ENV_PIPELINE_CONFIG_PATH } from './environment';
+import { ENV_ENGINE_REFS, ENV_PIPELINE_CONFIG } from './environment';
 import { EngineRefs, PipelineConfig } from './pipeline-config';
+import { loadHandlerConfig } from '../../shared/runtime/handler-config';
 
-/** base64(gzip(JSON)): how the construct packs the config into one environment variable. */
-export function packPipelineConfig(config: PipelineConfig): string {
-  return gzipSync(Buffer.from(JSON.stringify(config)), { level: 9 }).toString('base64');
-}
-
-/** Reads the PipelineConfig from PIPELINE_CONFIG, or else from the file at PIPELINE_CONFIG_PATH. */
+/**
+ * Reads the PipelineConfig through the library's one config loader: packed in PIPELINE_CONFIG
+ * (as the construct sets it), or else the file at PIPELINE_CONFIG_PATH (local runs, tests).
+ */
 export function loadPipelineConfig(env: NodeJS.ProcessEnv): PipelineConfig {
-  const packed = env[ENV_PIPELINE_CONFIG];
-  try {
-    const json = packed
-      ? gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
-      : readFileSync(env[ENV_PIPELINE_CONFIG_PATH] || DEFAULT_PIPELINE_CONFIG_PATH, 'utf8');
-    return JSON.parse(json) as PipelineConfig;
-  } catch (error) {
-    const from = packed ? ENV_PIPELINE_CONFIG : (env[ENV_PIPELINE_CONFIG_PATH] || DEFAULT_PIPELINE_CONFIG_PATH);
-    throw new Error(`cannot read the pipeline config from ${from}: ${(error as Error).message}`);
-  }
+  return loadHandlerConfig<PipelineConfig>(env, {
+    variable: ENV_PIPELINE_CONFIG, what: 'the pipeline config',
+  });
 }
 
 /** Reads the deploy-time EngineRefs from PIPELINE_ENGINE_REFS. */

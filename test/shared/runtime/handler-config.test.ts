@@ -28,3 +28,8 @@ test('errors name the config and where it was read from', () => {
   expect(() => loadHandlerConfig({}, source)).toThrow(/^cannot read the demo config from \/nonexistent\/demo\/config.json: ENOENT/);
   expect(() => loadHandlerConfig({ DEMO_CONFIG: 'bm90IGd6aXA=' }, source)).toThrow(/^cannot read the demo config from DEMO_CONFIG: /);
 });
+
+test('without a default path, a missing variable says which two variables would do', () => {
+  expect(() => loadHandlerConfig({}, { variable: 'DEMO_CONFIG', what: 'the demo config' }))
+    .toThrow('cannot read the demo config: neither DEMO_CONFIG nor DEMO_CONFIG_PATH is set');
+});
