@@ -1,9 +1,9 @@
 /**
  * The status table: its key schema, the keys of every item, and the item shapes. The construct
  * creates tables with this key schema; the checker and the renderer read and write with it.
- * Nothing checks that a table brought by the user (the `table` prop) has these keys: the prop's
- * documentation asks for a string partition key `pk`, a string sort key `sk` and TTL on
- * `expiresAt`.
+ * A table brought by the user (the `table` prop) must have a string partition key `pk`, a
+ * string sort key `sk` and TTL on `expiresAt`: the construct checks the keys at synth when the
+ * table is defined in the same app; an imported table cannot be checked.
  *
  * Kept free of the AWS SDK: the construct imports it at synth time.
  *
