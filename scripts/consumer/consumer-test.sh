@@ -88,15 +88,6 @@ step "node app.js (CDK_OUTDIR)"
 check "node app.js synthesizes (CDK_OUTDIR, no CDK CLI)" env CDK_OUTDIR="$WORK/app/cdk.out" node app.js
 
 # ---- 4. the cloud assembly ----------------------------------------------------------------------------
-if [ -f "$WORK/app/cdk.out/manifest.json" ]; then
-  step "check the assembly"
-  node "$HERE/check-assembly.js" "$WORK/app/cdk.out" "$WORK/app/node_modules/cdk-status-and-streams" "$HERE/expected.json" \
-    >"$WORK/assembly.log" 2>&1
-  cat "$WORK/assembly.log"
-  PASSED=$((PASSED + $(grep -c '^PASS ' "$WORK/assembly.log")))
-  FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/assembly.log")))
-  grep -qE '^(PASS|FAIL) ' "$WORK/assembly.log" || fail "assembly checker ran (see output above)"
-else
-  fail "cdk.out/manifest.json exists"
-fi
+step "check the assembly"
+check_assembly "$WORK/app" "$HERE/expected.json"
 finish

@@ -55,3 +55,17 @@ pack_library() {
   TGZ="$(ls "$WORK"/pack/*.tgz)"
   pass "npm pack ($(basename "$TGZ"), $(du -k "$TGZ" | cut -f1) KiB)"
 }
+
+# check_assembly <app dir> <expectations json> [label]: runs check-assembly.js on the app's
+# cdk.out against the library installed in its node_modules; each PASS/FAIL line it prints
+# (prefixed with the label) counts.
+check_assembly() {
+  local app="$1" expected="$2" prefix="${3:+$3: }"
+  if [ ! -f "$app/cdk.out/manifest.json" ]; then fail "${prefix}cdk.out/manifest.json exists"; return; fi
+  node "$ROOT/scripts/consumer/check-assembly.js" "$app/cdk.out" "$app/node_modules/cdk-status-and-streams" "$expected" \
+    >"$WORK/assembly.log" 2>&1
+  sed "s/^\(PASS\|FAIL\) /\1 $prefix/" "$WORK/assembly.log"
+  PASSED=$((PASSED + $(grep -c '^PASS ' "$WORK/assembly.log")))
+  FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/assembly.log")))
+  grep -qE '^(PASS|FAIL) ' "$WORK/assembly.log" || fail "${prefix}assembly checker ran (see output above)"
+}

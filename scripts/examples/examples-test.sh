@@ -55,16 +55,7 @@ for src in "$ROOT"/examples/typescript/*/; do
   versions="aws-cdk-lib $(installed aws-cdk-lib), constructs $(installed constructs), aws-cdk $(installed aws-cdk), typescript $(installed typescript)"
   check "$name: npm run build (tsc; $versions)" npm run build
   check "$name: npx cdk synth --quiet" npx cdk synth --quiet --no-notices
-  if [ -f cdk.out/manifest.json ]; then
-    node "$ROOT/scripts/consumer/check-assembly.js" cdk.out node_modules/cdk-status-and-streams "$expected" \
-      >"$WORK/assembly.log" 2>&1
-    sed "s/^\(PASS\|FAIL\) /\1 $name: /" "$WORK/assembly.log"
-    PASSED=$((PASSED + $(grep -c '^PASS ' "$WORK/assembly.log")))
-    FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/assembly.log")))
-    grep -qE '^(PASS|FAIL) ' "$WORK/assembly.log" || fail "$name: assembly checker ran (see output above)"
-  else
-    fail "$name: cdk.out/manifest.json exists"
-  fi
+  check_assembly "$PWD" "$expected" "$name"
 done
 check "found the TypeScript examples ($examples)" test "$examples" -ge 2
 finish
