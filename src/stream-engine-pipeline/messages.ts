@@ -82,8 +82,10 @@ export interface EngineOutputMessage {
 }
 
 /**
- * Results topic: an engine is alive (sent at least every 30 s while it works). Object engines omit
- * streamId.
+ * An engine is alive. Stream engines send it to the control topic (keyed by streamId) at least
+ * every ENGINE_HEARTBEAT_INTERVAL_SECONDS while they work; the Coordinator stops and relaunches a
+ * task whose heartbeats stop for heartbeatTimeout. Object engines may send it to the results topic,
+ * without streamId.
  */
 export interface HeartbeatMessage {
   readonly type: 'heartbeat';
@@ -96,6 +98,10 @@ export interface HeartbeatMessage {
    */
   readonly streamId?: string;
   readonly engine: string;
+  /**
+   * The ECS task id (the last part of the task ARN): heartbeats of an earlier task of the same
+   * stream are told apart by it.
+   */
   readonly taskId?: string;
   /** ISO 8601 / RFC 3339 timestamp, e.g. 2026-03-10T08:00:00Z. */
   readonly at: string;
@@ -175,6 +181,41 @@ export interface StreamInitMessage {
   readonly metadata?: Record<string, string>;
 }
 
+/**
+ * Results topic, written by the Coordinator: where a stream is in its lifecycle, for the producer
+ * that sent its stream-init. Sent at least once per status (a repeat carries the same statusId, so
+ * a consumer can drop duplicates).
+ */
+export interface StreamStatusMessage {
+  readonly type: 'stream-status';
+  /** Contract version; a consumer rejects versions it does not know. */
+  readonly version: 1;
+  /**
+   * Kafka key of every message of the stream. 1-128 characters: letters, digits, '.', '_', ':', '-'
+   * (it becomes part of a consumer group id, a DynamoDB key and an ECS tag), starting with a letter
+   * or digit.
+   */
+  readonly streamId: string;
+  /**
+   * waiting: no slot is free (maxConcurrentStreams), the stream's data waits in Kafka; running: its
+   * engines were launched; finished: every engine finished; expired: it waited longer than
+   * maxStreamWait and was not launched (send its stream-init again to retry); failed: an engine
+   * could not run it to the end (see reason; send its stream-init again to retry).
+   */
+  readonly status: 'waiting' | 'running' | 'finished' | 'expired' | 'failed';
+  /**
+   * Unique per stream, status and stream-init generation: repeats of one status carry the same
+   * statusId.
+   */
+  readonly statusId: string;
+  /** ISO 8601 / RFC 3339 timestamp, e.g. 2026-03-10T08:00:00Z. */
+  readonly at: string;
+  /** The stream engines of the stream. */
+  readonly engines?: string[];
+  /** Why the stream expired or failed. */
+  readonly reason?: string;
+}
+
 export type PipelineMessage =
   | ChunkResultMessage
   | EndOfStreamMessage
@@ -182,7 +223,8 @@ export type PipelineMessage =
   | HeartbeatMessage
   | MediaChunkMessage
   | StreamDataMessage
-  | StreamInitMessage;
+  | StreamInitMessage
+  | StreamStatusMessage;
 
 export type PipelineMessageType = PipelineMessage['type'];
 
@@ -194,4 +236,5 @@ export const MESSAGE_TYPES: readonly PipelineMessageType[] = [
   'media-chunk',
   'stream-data',
   'stream-init',
+  'stream-status',
 ];

@@ -20,6 +20,12 @@ export const ENV_DEAD_LETTER_TOPIC = 'ENGINE_DEAD_LETTER_TOPIC';
 export const ENV_CONSUMER_GROUP = 'ENGINE_CONSUMER_GROUP';
 /** Stream engines only: the stream this task works on (a container override of RunTask). */
 export const ENV_STREAM_ID = 'STREAM_ID';
+/** Stream engines only: where heartbeats go (the control topic, read by the Coordinator). */
+export const ENV_CONTROL_TOPIC = 'ENGINE_CONTROL_TOPIC';
+/** Stream engines only: send a heartbeat at least this often (seconds). */
+export const ENV_HEARTBEAT_INTERVAL = 'ENGINE_HEARTBEAT_INTERVAL_SECONDS';
+/** Stream engines only: which launch of this engine for this stream the task is (1, 2, ...). */
+export const ENV_LAUNCH_ATTEMPT = 'ENGINE_LAUNCH_ATTEMPT';
 
 // --- pipeline Lambdas ---
 /**
@@ -48,8 +54,18 @@ export const METRIC_LAG_READ_FAILURES = 'LagReadFailures';
 export const METRIC_DEAD_LETTERS = 'DeadLetterMessages';
 /** Coordinator: streams with a running stream engine task. */
 export const METRIC_ACTIVE_STREAMS = 'ActiveStreams';
-/** Coordinator: stream inits refused because maxConcurrentStreams was reached. */
+/** Coordinator (until the waiting queue replaces it): stream inits refused at maxConcurrentStreams. */
 export const METRIC_STREAMS_REJECTED = 'StreamsRejected';
+/** Coordinator: streams waiting for a slot (never launched yet). */
+export const METRIC_STREAMS_WAITING = 'StreamsWaiting';
+/** Coordinator: how long the oldest waiting stream has waited, in seconds (0 when none waits). */
+export const METRIC_OLDEST_WAIT_SECONDS = 'OldestStreamWaitSeconds';
+/** Coordinator: streams that waited longer than maxStreamWait and were given up. */
+export const METRIC_STREAMS_EXPIRED = 'StreamsExpired';
+/** Coordinator: streams given up after maxLaunchAttempts, maxStreamDuration or a launch that cannot succeed. */
+export const METRIC_STREAMS_FAILED = 'StreamsFailed';
+/** Coordinator: engine tasks launched again after an interruption or a missed heartbeat. */
+export const METRIC_ENGINE_RELAUNCHES = 'EngineRelaunches';
 /** Coordinator: control messages that were not valid JSON messages of the contract (skipped). */
 export const METRIC_MALFORMED_CONTROL_MESSAGES = 'MalformedControlMessages';
 /** Coordinator: RunTask calls that failed after every retry. */

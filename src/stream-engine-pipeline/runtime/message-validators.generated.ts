@@ -719,7 +719,7 @@ return errors === 0;
 validate22.evaluated = {"props":{"type":true,"version":true,"streamId":true,"engine":true,"at":true,"startOffsetMs":true,"endOffsetMs":true,"output":true},"dynamicProps":false,"dynamicItems":false};
 
 const heartbeat = validate23;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:cdk-status-and-streams:stream-engine-pipeline:heartbeat:v1","title":"HeartbeatMessage","description":"Results topic: an engine is alive (sent at least every 30 s while it works). Object engines omit streamId.","type":"object","properties":{"type":{"const":"heartbeat"},"version":{"const":1,"description":"Contract version; a consumer rejects versions it does not know."},"streamId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","description":"The stream a stream engine works on; omitted by object engines. Kafka key of every message of the stream. 1-128 characters: letters, digits, '.', '_', ':', '-' (it becomes part of a consumer group id, a DynamoDB key and an ECS tag), starting with a letter or digit."},"engine":{"type":"string","minLength":1,"maxLength":255},"taskId":{"type":"string","minLength":1},"at":{"type":"string","format":"date-time","description":"ISO 8601 / RFC 3339 timestamp, e.g. 2026-03-10T08:00:00Z."},"processed":{"type":"integer","minimum":0,"description":"Messages handled since the previous heartbeat."}},"required":["type","version","engine","at"]};
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:cdk-status-and-streams:stream-engine-pipeline:heartbeat:v1","title":"HeartbeatMessage","description":"An engine is alive. Stream engines send it to the control topic (keyed by streamId) at least every ENGINE_HEARTBEAT_INTERVAL_SECONDS while they work; the Coordinator stops and relaunches a task whose heartbeats stop for heartbeatTimeout. Object engines may send it to the results topic, without streamId.","type":"object","properties":{"type":{"const":"heartbeat"},"version":{"const":1,"description":"Contract version; a consumer rejects versions it does not know."},"streamId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","description":"The stream a stream engine works on; omitted by object engines. Kafka key of every message of the stream. 1-128 characters: letters, digits, '.', '_', ':', '-' (it becomes part of a consumer group id, a DynamoDB key and an ECS tag), starting with a letter or digit."},"engine":{"type":"string","minLength":1,"maxLength":255},"taskId":{"type":"string","minLength":1,"description":"The ECS task id (the last part of the task ARN): heartbeats of an earlier task of the same stream are told apart by it."},"at":{"type":"string","format":"date-time","description":"ISO 8601 / RFC 3339 timestamp, e.g. 2026-03-10T08:00:00Z."},"processed":{"type":"integer","minimum":0,"description":"Messages handled since the previous heartbeat."}},"required":["type","version","engine","at"]};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:cdk-status-and-streams:stream-engine-pipeline:heartbeat:v1" */;
@@ -1612,6 +1612,220 @@ return errors === 0;
 }
 validate26.evaluated = {"props":{"type":true,"version":true,"streamId":true,"createdAt":true,"source":true,"mediaType":true,"engines":true,"metadata":true},"dynamicProps":false,"dynamicItems":false};
 
+const streamStatus = validate27;
+const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:cdk-status-and-streams:stream-engine-pipeline:stream-status:v1","title":"StreamStatusMessage","description":"Results topic, written by the Coordinator: where a stream is in its lifecycle, for the producer that sent its stream-init. Sent at least once per status (a repeat carries the same statusId, so a consumer can drop duplicates).","type":"object","properties":{"type":{"const":"stream-status"},"version":{"const":1,"description":"Contract version; a consumer rejects versions it does not know."},"streamId":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$","description":"Kafka key of every message of the stream. 1-128 characters: letters, digits, '.', '_', ':', '-' (it becomes part of a consumer group id, a DynamoDB key and an ECS tag), starting with a letter or digit."},"status":{"enum":["waiting","running","finished","expired","failed"],"description":"waiting: no slot is free (maxConcurrentStreams), the stream's data waits in Kafka; running: its engines were launched; finished: every engine finished; expired: it waited longer than maxStreamWait and was not launched (send its stream-init again to retry); failed: an engine could not run it to the end (see reason; send its stream-init again to retry)."},"statusId":{"type":"string","minLength":1,"maxLength":300,"description":"Unique per stream, status and stream-init generation: repeats of one status carry the same statusId."},"at":{"type":"string","format":"date-time","description":"ISO 8601 / RFC 3339 timestamp, e.g. 2026-03-10T08:00:00Z."},"engines":{"type":"array","items":{"type":"string","minLength":1,"maxLength":255},"description":"The stream engines of the stream."},"reason":{"type":"string","maxLength":1000,"description":"Why the stream expired or failed."}},"required":["type","version","streamId","status","statusId","at"]};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="urn:cdk-status-and-streams:stream-engine-pipeline:stream-status:v1" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.type === undefined) && (missing0 = "type")) || ((data.version === undefined) && (missing0 = "version"))) || ((data.streamId === undefined) && (missing0 = "streamId"))) || ((data.status === undefined) && (missing0 = "status"))) || ((data.statusId === undefined) && (missing0 = "statusId"))) || ((data.at === undefined) && (missing0 = "at"))){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("stream-status" !== data.type){
+validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "stream-status"}}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.version !== undefined){
+const _errs2 = errors;
+if(1 !== data.version){
+validate27.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.streamId !== undefined){
+let data2 = data.streamId;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data2 === "string"){
+if(!pattern4.test(data2)){
+validate27.errors = [{instancePath:instancePath+"/streamId",schemaPath:"#/properties/streamId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/streamId",schemaPath:"#/properties/streamId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data3 = data.status;
+const _errs5 = errors;
+if(!(((((data3 === "waiting") || (data3 === "running")) || (data3 === "finished")) || (data3 === "expired")) || (data3 === "failed"))){
+validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema38.properties.status.enum}}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusId !== undefined){
+let data4 = data.statusId;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data4 === "string"){
+if(func1(data4) > 300){
+validate27.errors = [{instancePath:instancePath+"/statusId",schemaPath:"#/properties/statusId/maxLength",keyword:"maxLength",params:{limit: 300}}];
+return false;
+}
+else {
+if(func1(data4) < 1){
+validate27.errors = [{instancePath:instancePath+"/statusId",schemaPath:"#/properties/statusId/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/statusId",schemaPath:"#/properties/statusId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.at !== undefined){
+let data5 = data.at;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data5 === "string"){
+if(!(formats0.test(data5))){
+validate27.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/format",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.engines !== undefined){
+let data6 = data.engines;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data6)){
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data7 === "string"){
+if(func1(data7) > 255){
+validate27.errors = [{instancePath:instancePath+"/engines/" + i0,schemaPath:"#/properties/engines/items/maxLength",keyword:"maxLength",params:{limit: 255}}];
+return false;
+}
+else {
+if(func1(data7) < 1){
+validate27.errors = [{instancePath:instancePath+"/engines/" + i0,schemaPath:"#/properties/engines/items/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/engines/" + i0,schemaPath:"#/properties/engines/items/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/engines",schemaPath:"#/properties/engines/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+let data8 = data.reason;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data8 === "string"){
+if(func1(data8) > 1000){
+validate27.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000}}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+validate27.evaluated = {"props":{"type":true,"version":true,"streamId":true,"status":true,"statusId":true,"at":true,"engines":true,"reason":true},"dynamicProps":false,"dynamicItems":false};
+
 
 /** The validator of each message type. */
 export const MESSAGE_VALIDATORS: Record<PipelineMessageType, CompiledValidator> = {
@@ -1622,6 +1836,7 @@ export const MESSAGE_VALIDATORS: Record<PipelineMessageType, CompiledValidator> 
   'media-chunk': mediaChunk,
   'stream-data': streamData,
   'stream-init': streamInit,
+  'stream-status': streamStatus,
 };
 
 /** Plain-language text of each schema's rules across fields, by ajv schemaPath. */
@@ -1633,4 +1848,5 @@ export const RULE_EXPLANATIONS: Record<PipelineMessageType, Record<string, strin
   'media-chunk': {"#/oneOf":"exactly one of /data and /uri is required"},
   'stream-data': {},
   'stream-init': {},
+  'stream-status': {},
 };

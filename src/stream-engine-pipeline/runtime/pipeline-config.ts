@@ -68,8 +68,24 @@ export interface PipelineConfig {
   readonly objectEngines: ObjectEngineConfig[];
   /** The Coordinator launches no more than this many streams at once. */
   readonly maxConcurrentStreams: number;
+  /** How the Coordinator schedules streams beyond launching them (present in the Coordinator's config). */
+  readonly scheduling?: StreamSchedulingConfig;
   /** The lag scaler polls this often within one invocation. */
   readonly pollIntervalSeconds: number;
+}
+
+/** The Coordinator's rules for waiting, running and ending streams (the StreamEnginePipeline props of the same names). */
+export interface StreamSchedulingConfig {
+  /** A stream that waited this long for a slot without being launched expires. */
+  readonly maxStreamWaitSeconds: number;
+  /** A task still running this long after its stream's end-of-stream is stopped (and the engine counts as finished). */
+  readonly streamEndGraceSeconds: number;
+  /** A task running this long is stopped and its stream fails. */
+  readonly maxStreamDurationSeconds: number;
+  /** A running task without a heartbeat for this long is stopped and launched again. */
+  readonly heartbeatTimeoutSeconds: number;
+  /** Launches of one engine for one stream (the first and its relaunches) before the stream fails. */
+  readonly maxLaunchAttempts: number;
 }
 
 /** Deploy-time references, by engine name. */

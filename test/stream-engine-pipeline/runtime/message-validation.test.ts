@@ -40,9 +40,12 @@ const VALID: { readonly [T in PipelineMessageType]: Extract<PipelineMessage, { t
   'engine-output': { type: 'engine-output', version: 1, streamId: 's1', engine: 'transcribe', at: AT, output: { text: 'hello' } },
   'chunk-result': { type: 'chunk-result', version: 1, streamId: 's1', chunkId: 'c-1', engine: 'faces', at: AT, status: 'error', error: { code: 'E1', message: 'bad frame' } },
   'heartbeat': { type: 'heartbeat', version: 1, engine: 'faces', at: AT, processed: 12 },
+  'stream-status': {
+    type: 'stream-status', version: 1, streamId: 's1', status: 'expired', statusId: 's1/1/expired', at: AT, engines: ['transcribe'], reason: 'waited 15 minutes',
+  },
 };
 
-const TYPES = 'chunk-result, end-of-stream, engine-output, heartbeat, media-chunk, stream-data, stream-init';
+const TYPES = 'chunk-result, end-of-stream, engine-output, heartbeat, media-chunk, stream-data, stream-init, stream-status';
 const STREAM_ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 const DATE = 'an RFC 3339 date-time like 2026-03-10T08:00:00Z';
 
@@ -77,6 +80,8 @@ const MALFORMED: Array<[string, any, string]> = [
   ['mimeType empty', { ...VALID['media-chunk'], mimeType: '' }, 'media-chunk: /mimeType must not be empty'],
   ['output not an object', { ...VALID['engine-output'], output: 'text' }, 'engine-output: /output must be an object'],
   ['output an array', { ...VALID['engine-output'], output: [1] }, 'engine-output: /output must be an object'],
+  ['stream status not in enum', { ...VALID['stream-status'], status: 'rejected' }, 'stream-status: /status must be one of waiting, running, finished, expired, failed'],
+  ['stream status without statusId', { ...VALID['stream-status'], statusId: undefined }, 'stream-status: /statusId is required'],
   ['status error without error', { ...VALID['chunk-result'], error: undefined }, 'chunk-result: /error is required when /status is error'],
   ['status success without output', { ...VALID['chunk-result'], status: 'success', error: undefined }, 'chunk-result: /output is required when /status is success'],
   ['error without code', { ...VALID['chunk-result'], error: { message: 'x' } }, 'chunk-result: /error/code is required'],
