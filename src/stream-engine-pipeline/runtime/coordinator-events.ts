@@ -47,6 +47,13 @@ export interface EcsTaskStateChangeEvent {
   };
 }
 
+/** The input of the pipeline's every-minute rule: the Coordinator reconciles the registry with ECS. */
+export const RECONCILE_EVENT = { 'stream-engine-pipeline': 'reconcile' } as const;
+
+export function isReconcileEvent(event: unknown): boolean {
+  return (event as Record<string, unknown> | undefined)?.['stream-engine-pipeline'] === 'reconcile';
+}
+
 export function isKafkaBatchEvent(event: unknown): event is KafkaBatchEvent {
   const e = event as Partial<KafkaBatchEvent> | undefined;
   return (e?.eventSource === 'aws:kafka' || e?.eventSource === 'SelfManagedKafka') && typeof e.records === 'object' && e.records !== null;

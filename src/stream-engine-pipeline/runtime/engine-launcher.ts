@@ -52,6 +52,25 @@ export function startedByFor(pipelineName: string): string {
   return `sep/${pipelineName.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 128);
 }
 
+/**
+ * The start of every `startedBy` of this pipeline's stream engine tasks: `sep-` and 8 hex digits
+ * of the pipeline name. ECS allows 36 characters in `startedBy`, so a pipeline name cannot be in
+ * it; the task-stopped rule matches this prefix.
+ */
+export function taskStartedByPrefix(pipelineName: string): string {
+  return `sep-${createHash('sha256').update(pipelineName).digest('hex').slice(0, 8)}-`;
+}
+
+/**
+ * `startedBy` of one launch of one engine for one stream (33 characters): the prefix and 20 hex
+ * digits of (stream, stream-init generation, engine, launch attempt), so ListTasks can find the
+ * task of exactly this launch.
+ */
+export function launchStartedBy(pipelineName: string, streamId: string, generation: number, engine: string, attempt: number): string {
+  const launch = createHash('sha256').update(`${streamId}\n${generation}\n${engine}\n${attempt}`).digest('hex').slice(0, 20);
+  return `${taskStartedByPrefix(pipelineName)}${launch}`;
+}
+
 export function consumerGroupFor(engine: StreamEngineConfig, streamId: string): string {
   return `${engine.consumerGroupPrefix}.${streamId}`;
 }
