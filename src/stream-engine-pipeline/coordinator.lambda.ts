@@ -1,11 +1,15 @@
 // Entry point of the coordinator Lambda (bundled by esbuild into assets/). Logic lives in
 // runtime/coordinator.ts. Invoked by the control topic's event source mapping (MSK or
-// self-managed Kafka) and by the EventBridge rule for the pipeline's stopped tasks.
+// self-managed Kafka), by the EventBridge rule for the pipeline's stopped tasks and by the
+// every-minute reconcile rule.
 // The AWS SDK is bundled into the asset by esbuild: devDependencies on purpose.
-import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { CoordinatorSummary, handleCoordinatorEvent } from './runtime/coordinator';
-import { EcsRunTask } from './runtime/engine-launcher';
+import { kafkaCoordinatorOutput } from './runtime/coordinator-kafka-output';
+import { CoordinatorOutput } from './runtime/coordinator-output';
+import { EcsApi } from './runtime/engine-launcher';
 import { ENV_ENGINE_REFS, ENV_REGISTRY_TABLE } from './runtime/environment';
+import { kafkaSettingsFromEnv } from './runtime/kafka-connection';
 import { loadEngineRefs, loadPipelineConfig } from './runtime/load-pipeline-config';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
 import { awsClientConfig } from '../shared/runtime/aws-client-config';
@@ -20,7 +24,8 @@ interface ColdStart {
   readonly refs: EngineRefs;
   readonly tableName: string;
   readonly doc: DocumentSender;
-  readonly ecs: EcsRunTask;
+  readonly ecs: EcsApi;
+  readonly output: CoordinatorOutput;
 }
 
 let cold: ColdStart | undefined;
@@ -36,20 +41,31 @@ function init(): ColdStart {
   const refs = loadEngineRefs(process.env);
   if (!refs?.cluster || !refs.taskDefinitions) throw new Error(`${ENV_ENGINE_REFS} has no cluster or taskDefinitions`);
 
-  // Clients are created on first use. ECS: one SDK attempt per call; the coordinator's own
-  // bounded back-off (runtime/engine-launcher.ts) decides about retries.
+  // Clients are created on first use. ECS: one SDK attempt per call; the scheduler tries a
+  // launch again on its next pass, after a back-off, with the same or a fresh client token.
   let ecsClient: ECSClient | undefined;
-  const ecs: EcsRunTask = {
-    runTask: (input) => {
-      ecsClient ??= new ECSClient(awsClientConfig({ maxAttempts: 1 }));
-      return ecsClient.send(new RunTaskCommand(input));
-    },
+  const client = () => (ecsClient ??= new ECSClient(awsClientConfig({ maxAttempts: 1 })));
+  const ecs: EcsApi = {
+    runTask: (input) => client().send(new RunTaskCommand(input)),
+    listTasks: (input) => client().send(new ListTasksCommand(input)),
+    describeTasks: (input) => client().send(new DescribeTasksCommand(input)),
+    stopTask: (input) => client().send(new StopTaskCommand(input)),
   };
-  cold = { config, refs, tableName, doc: createDocumentClient(), ecs };
+  const output = kafkaCoordinatorOutput(kafkaSettingsFromEnv(process.env), config.topics, `${config.pipelineName}-coordinator`);
+  cold = { config, refs, tableName, doc: createDocumentClient(), ecs, output };
   return cold;
 }
 
-export async function handler(event: unknown): Promise<CoordinatorSummary> {
-  const { config, refs, tableName, doc, ecs } = init();
-  return handleCoordinatorEvent(event, { config, refs, tableName, doc, ecs, log });
+export async function handler(event: unknown, context?: { awsRequestId?: string }): Promise<CoordinatorSummary> {
+  const { config, refs, tableName, doc, ecs, output } = init();
+  return handleCoordinatorEvent(event, {
+    config,
+    refs,
+    tableName,
+    doc,
+    ecs,
+    output,
+    log,
+    invocationId: context?.awsRequestId ?? `local-${process.pid}-${Date.now()}`,
+  });
 }

@@ -17,7 +17,7 @@ import { LagScalerFunction } from './lag-scaler-function';
 import { ObjectEngine, ObjectEngineOptions } from './object-engine';
 import { PipelineDashboard } from './pipeline-dashboard';
 import { PipelineTopic, PipelineTopicOptions } from './pipeline-topic';
-import { startedByFor } from './runtime/engine-launcher';
+import { taskStartedByPrefix } from './runtime/engine-launcher';
 import * as env from './runtime/environment';
 import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY, REGISTRY_TTL_ATTRIBUTE } from './runtime/registry-schema';
@@ -376,7 +376,7 @@ export class StreamEnginePipeline extends Construct {
       eventPattern: {
         source: ['aws.ecs'],
         detailType: ['ECS Task State Change'],
-        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'], startedBy: [startedByFor(this.pipelineName)] },
+        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'], startedBy: [{ prefix: taskStartedByPrefix(this.pipelineName) }] },
       },
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 8 })],
     });

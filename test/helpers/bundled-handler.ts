@@ -15,7 +15,7 @@ const MARKER = '@@RESULT@@';
 
 /**
  * Loads a bundled Lambda file (assets/**\/index.js) in a fresh Node process, the way Lambda
- * does, and awaits `exports.handler(event, {})` once per event. Only PATH and `env` reach the
+ * does, and awaits `exports.handler(event, {})` once per event, then exits. Only PATH and `env` reach the
  * process, so the handler sees nothing but what the construct would configure. A rejected
  * invocation prints `HANDLER ERROR <name>: <message>` to stderr and exits 1.
  */
@@ -26,6 +26,9 @@ export function runBundledHandler(bundle: string, env: Record<string, string>, e
       for (const e of JSON.parse(process.env.BUNDLED_HANDLER_EVENTS)) {
         process.stdout.write('\\n${MARKER}' + JSON.stringify(await handler(e, {})) + '\\n');
       }
+      // Lambda freezes the process after the last invocation: connections a handler keeps
+      // open for its next invocation (a Kafka producer) must not keep this one alive
+      process.exit(0);
     })().catch((e) => { console.error('HANDLER ERROR ' + e.name + ': ' + e.message); process.exit(1); });`;
   return new Promise((resolve) => {
     execFile(process.execPath, ['-e', script], {

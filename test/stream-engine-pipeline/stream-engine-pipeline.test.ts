@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
 import { environmentSizeBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/private/lambda-environment-size';
+import { taskStartedByPrefix } from '../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
@@ -155,7 +156,7 @@ describe('stream engines and the Coordinator', () => {
       EventPattern: {
         'source': ['aws.ecs'],
         'detail-type': ['ECS Task State Change'],
-        'detail': Match.objectLike({ lastStatus: ['STOPPED'], startedBy: ['sep/media'] }),
+        'detail': Match.objectLike({ lastStatus: ['STOPPED'], startedBy: [{ prefix: taskStartedByPrefix('media') }] }),
       },
     });
     const registryActions = statements.filter((s) => JSON.stringify(s.Resource).includes('Registry')).flatMap((s) => [].concat(s.Action));

@@ -3,7 +3,7 @@
  * synthesized, then the bundled Coordinator from the cloud assembly runs in a child process with
  * the environment variables of the template (deploy-time references turned into placeholders by
  * fakeDeploy). A stream init travels through the real local Kafka broker. DynamoDB is dynalite;
- * ECS has no local implementation, so a local HTTP server MOCKS its RunTask API.
+ * ECS has no local implementation, so a local HTTP server MOCKS its API (runtime/fake-ecs.ts).
  */
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -11,11 +11,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { KafkaBus, KafkaClientAuth, StreamEnginePipeline } from '../../src';
+import { launchStartedBy } from '../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { runBundledHandler } from '../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { fakeDeploy } from '../helpers/fake-deploy';
 import { ensureKafka } from '../helpers/kafka-broker';
-import { consumeRecords, createRegistryTable, createTopic, FakeEcsServer, kafkaEvent, produce, startFakeEcsServer } from './runtime/coordinator-helpers';
+import { consumeRecords, createRegistryTable, createTopic, kafkaEvent, produce } from './runtime/coordinator-helpers';
+import { FakeEcsCluster, FakeEcsServer, startFakeEcsServer } from './runtime/fake-ecs';
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
 const pipelineName = `synth-${process.pid}-${Date.now()}`;
@@ -23,11 +25,12 @@ const pipelineName = `synth-${process.pid}-${Date.now()}`;
 let bootstrap: string;
 let dynamo: LocalDynamo;
 let ecsApi: FakeEcsServer;
+const cluster = new FakeEcsCluster('pipeline-cluster', Date.now);
 
 beforeAll(async () => {
   bootstrap = await ensureKafka();
   dynamo = await startDynalite();
-  ecsApi = await startFakeEcsServer();
+  ecsApi = await startFakeEcsServer(cluster);
 }, 240_000);
 afterAll(async () => {
   await Promise.all([dynamo.stop(), ecsApi.close()]);
@@ -60,6 +63,7 @@ test('the synthesized Coordinator launches the synthesized task definition in th
   const { template, pipeline, coordinator } = synthesize();
   const table = await createRegistryTable(dynamo);
   await createTopic(bootstrap, pipeline.controlTopic.topicName, 1);
+  await createTopic(bootstrap, pipeline.resultsTopic.topicName, 1);
   await produce(bootstrap, pipeline.controlTopic.topicName, [{
     key: 'cam-7',
     value: JSON.stringify({ type: 'stream-init', version: 1, streamId: 'cam-7', createdAt: new Date().toISOString(), source: { kind: 'push' } }),
@@ -74,12 +78,17 @@ test('the synthesized Coordinator launches the synthesized task definition in th
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_ECS: ecsApi.endpoint,
+    // the template says TLS; the local broker listens in plaintext (stream-status messages go to it)
+    KAFKA_AUTH_MODE: 'plaintext',
   }, [kafkaEvent(records)]);
   expect(run.stderr).not.toMatch(/HANDLER ERROR/);
+  expect(run.results[0]).toMatchObject({ opened: 1, scheduler: { launched: 1 } });
+  const [status] = await consumeRecords(bootstrap, pipeline.resultsTopic.topicName, 1);
+  expect(JSON.parse(Buffer.from(status.value!, 'base64').toString())).toMatchObject({ type: 'stream-status', streamId: 'cam-7', status: 'running' });
 
-  const runTasks = ecsApi.requests.filter((r) => r.target.endsWith('.RunTask'));
+  const runTasks = cluster.calls.filter((c) => c.operation === 'runTask');
   expect(runTasks).toHaveLength(1);
-  const request = runTasks[0].body;
+  const request = runTasks[0].input;
   const taskDefinitionId = Object.keys(template.findResources('AWS::ECS::TaskDefinition')).find((id) => id.includes('transcriber'));
   const clusterId = Object.keys(template.findResources('AWS::ECS::Cluster'))[0];
   expect(request.taskDefinition).toBe(`<${taskDefinitionId}>`);
@@ -93,5 +102,5 @@ test('the synthesized Coordinator launches the synthesized task definition in th
   const vars = Object.fromEntries(override.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
   expect(vars.STREAM_ID).toBe('cam-7');
   expect(vars.ENGINE_CONSUMER_GROUP).toBe(`${pipelineName}.stream-engine.transcriber.cam-7`);
-  expect(request.startedBy).toBe(`sep/${pipelineName}`);
+  expect(request.startedBy).toBe(launchStartedBy(pipelineName, 'cam-7', 1, 'transcriber', 1));
 }, 120_000);

@@ -69,6 +69,8 @@ export interface DecodedRecord {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
+  /** Epoch ms (the record's CreateTime or LogAppendTime), when the event carries it. */
+  readonly timestamp?: number;
   readonly key?: string;
   readonly value?: Buffer;
 }
@@ -82,6 +84,7 @@ export function decodeRecords(event: KafkaBatchEvent): DecodedRecord[] {
         topic: r.topic,
         partition: Number(r.partition),
         offset: Number(r.offset),
+        timestamp: r.timestamp === undefined ? undefined : Number(r.timestamp),
         key: r.key ? Buffer.from(r.key, 'base64').toString('utf8') : undefined,
         value: r.value ? Buffer.from(r.value, 'base64') : undefined,
       });

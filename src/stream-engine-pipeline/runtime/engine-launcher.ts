@@ -1,56 +1,55 @@
 /**
- * Launching one stream engine task for one stream: the RunTask request (awsvpc, private, tagged,
- * with the engine contract as container overrides) and the retry policy around it.
+ * The Coordinator's calls to ECS for stream engine tasks: the RunTask request (awsvpc, private,
+ * tagged, the engine contract as container overrides), how one RunTask answer is classified,
+ * and the small ECS API the scheduler uses (ListTasks, DescribeTasks, StopTask).
  *
- * Retry policy: at most `maxAttempts` (5) RunTask calls within `maxTotalDelayMs` (30 s) of
- * back-off. Retried: throttling and server errors, network errors, and RunTask `failures` that
- * mean "no capacity right now" (RESOURCE:*, AGENT, "Capacity is unavailable", ...). Not retried:
- * anything else (bad parameters, access denied, a missing task definition). Delays are
- * exponential with full jitter: random(0, min(cap, base * 2^(attempt-1))).
- *
- * Idempotency token: `clientToken` is derived from (pipeline, stream, engine, generation). The
- * generation moves on only when the previous call is known to have started nothing (throttled,
- * or answered with `failures`); after a timeout or a server error the same token is sent again,
- * so ECS returns the task that call may have started instead of starting a second one.
+ * A launch is identified by (stream, stream-init generation, engine, launch number):
+ * - `startedBy` names it (launchStartedBy), so ListTasks finds a task an earlier, interrupted
+ *   call started before a second one is tried;
+ * - the client token adds the token generation, which moves on only when an answer proves that
+ *   the call started nothing (a capacity failure, throttling); after a timeout or a server error
+ *   the same token is sent again, so ECS returns the task that call may have started.
+ * Retries are the scheduler's: a launch that could not start is tried again on a later pass,
+ * after a back-off, while the stream keeps its slot.
  */
 import { createHash } from 'node:crypto';
-import type { RunTaskCommandInput, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
+import type {
+  DescribeTasksCommandInput, DescribeTasksCommandOutput, ListTasksCommandInput, ListTasksCommandOutput,
+  RunTaskCommandInput, RunTaskCommandOutput, StopTaskCommandInput,
+} from '@aws-sdk/client-ecs';
 import {
-  ENV_CONSUMER_GROUP, ENV_DEAD_LETTER_TOPIC, ENV_ENGINE_NAME, ENV_INPUT_TOPICS, ENV_OUTPUT_TOPIC, ENV_STREAM_ID,
+  ENV_CONSUMER_GROUP, ENV_DEAD_LETTER_TOPIC, ENV_ENGINE_NAME, ENV_INPUT_TOPICS, ENV_LAUNCH_ATTEMPT, ENV_OUTPUT_TOPIC, ENV_STREAM_ID,
 } from './environment';
 import { EngineRefs, PipelineConfig, StreamEngineConfig } from './pipeline-config';
 
-/** The part of the ECS client the Coordinator uses (the real one wraps ECSClient.send). */
-export interface EcsRunTask {
+/** The ECS calls of the Coordinator (the real ECSClient behind it in Lambda, a fake in tests). */
+export interface EcsApi {
   runTask(input: RunTaskCommandInput): Promise<RunTaskCommandOutput>;
+  listTasks(input: ListTasksCommandInput): Promise<Pick<ListTasksCommandOutput, 'taskArns'>>;
+  describeTasks(input: DescribeTasksCommandInput): Promise<Pick<DescribeTasksCommandOutput, 'tasks' | 'failures'>>;
+  stopTask(input: StopTaskCommandInput): Promise<unknown>;
 }
 
-export interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** The sum of the back-off delays never exceeds this. */
-  readonly maxTotalDelayMs: number;
+/** One launch: which stream, generation, engine and launch number. */
+export interface LaunchId {
+  readonly streamId: string;
+  readonly generation: number;
+  readonly engine: string;
+  /** 1 for the first task of this engine and stream, 2 for its first relaunch, ... */
+  readonly launch: number;
+  readonly tokenGeneration: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 8_000, maxTotalDelayMs: 30_000 };
-
-export interface LaunchDeps {
-  readonly ecs: EcsRunTask;
-  readonly sleep: (ms: number) => Promise<void>;
-  /** [0, 1) */
-  readonly random: () => number;
-  readonly retry?: RetryPolicy;
-}
-
-export type LaunchResult =
-  | { readonly ok: true; readonly taskArn: string; readonly attempts: number }
-  | { readonly ok: false; readonly error: string; readonly attempts: number; readonly retryable: boolean };
-
-/** Marks the tasks this pipeline starts; the task-stopped rule matches it. [A-Za-z0-9_/-], <= 128. */
-export function startedByFor(pipelineName: string): string {
-  return `sep/${pipelineName.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 128);
-}
+/**
+ * One RunTask answer:
+ * - started: the task ARN;
+ * - no-task: the answer proves nothing started (capacity, throttling): try later with a new token;
+ * - uncertain: a task may have started (timeout, server error): try later with the same token;
+ * - permanent: trying again cannot help (bad parameters, access denied, no such task definition).
+ */
+export type RunTaskOutcome =
+  | { readonly kind: 'started'; readonly taskArn: string }
+  | { readonly kind: 'no-task' | 'uncertain' | 'permanent'; readonly error: string };
 
 /**
  * The start of every `startedBy` of this pipeline's stream engine tasks: `sep-` and 8 hex digits
@@ -75,12 +74,14 @@ export function consumerGroupFor(engine: StreamEngineConfig, streamId: string): 
   return `${engine.consumerGroupPrefix}.${streamId}`;
 }
 
-export function clientTokenFor(pipelineName: string, streamId: string, engine: string, generation: number): string {
-  return createHash('sha256').update(`${pipelineName}\n${streamId}\n${engine}\n${generation}`).digest('hex').slice(0, 64);
+export function clientTokenFor(pipelineName: string, id: LaunchId): string {
+  return createHash('sha256')
+    .update(`${pipelineName}\n${id.streamId}\n${id.generation}\n${id.engine}\n${id.launch}\n${id.tokenGeneration}`)
+    .digest('hex').slice(0, 64);
 }
 
-/** The RunTask request for one stream and one stream engine. */
-export function runTaskRequest(config: PipelineConfig, refs: EngineRefs, engine: StreamEngineConfig, streamId: string): RunTaskCommandInput {
+/** The RunTask request for one launch of one stream engine for one stream. */
+export function runTaskRequest(config: PipelineConfig, refs: EngineRefs, engine: StreamEngineConfig, id: LaunchId): RunTaskCommandInput {
   const taskDefinition = refs.taskDefinitions[engine.name];
   if (!taskDefinition) throw new Error(`no task definition for stream engine ${engine.name} in the engine refs`);
   const strategy = refs.capacityProviders?.[engine.name];
@@ -94,23 +95,26 @@ export function runTaskRequest(config: PipelineConfig, refs: EngineRefs, engine:
     networkConfiguration: {
       awsvpcConfiguration: { subnets: refs.subnets, securityGroups: refs.securityGroups, assignPublicIp: 'DISABLED' },
     },
-    startedBy: startedByFor(config.pipelineName),
+    startedBy: launchStartedBy(config.pipelineName, id.streamId, id.generation, id.engine, id.launch),
+    clientToken: clientTokenFor(config.pipelineName, id),
     enableECSManagedTags: true,
     tags: [
       { key: 'stream-engine-pipeline', value: config.pipelineName },
-      { key: 'stream-id', value: streamId },
+      { key: 'stream-id', value: id.streamId },
       { key: 'stream-engine', value: engine.name },
+      { key: 'launch', value: String(id.launch) },
     ],
     overrides: {
       containerOverrides: [{
         name: engine.containerName,
         environment: [
-          { name: ENV_STREAM_ID, value: streamId },
+          { name: ENV_STREAM_ID, value: id.streamId },
           { name: ENV_ENGINE_NAME, value: engine.name },
           { name: ENV_INPUT_TOPICS, value: engine.inputTopics.join(',') },
           { name: ENV_OUTPUT_TOPIC, value: engine.outputTopic },
           { name: ENV_DEAD_LETTER_TOPIC, value: config.topics.deadLetter },
-          { name: ENV_CONSUMER_GROUP, value: consumerGroupFor(engine, streamId) },
+          { name: ENV_CONSUMER_GROUP, value: consumerGroupFor(engine, id.streamId) },
+          { name: ENV_LAUNCH_ATTEMPT, value: String(id.launch) },
         ],
       }],
     },
@@ -123,51 +127,31 @@ const NETWORK = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNR
 /** RunTask `failures[].reason` values that mean "no capacity at the moment". */
 const CAPACITY_REASON = /^RESOURCE:|^AGENT$|capacity|unavailable|throttl/i;
 
-type Classified = { retry: 'no' } | { retry: 'yes'; sameToken: boolean };
-
-function classifyError(error: unknown): Classified {
-  const e = error as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (THROTTLING.has(e.name ?? '') || (e.$retryable as { throttling?: boolean } | undefined)?.throttling) return { retry: 'yes', sameToken: false };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  if (SERVER.has(e.name ?? '') || status >= 500 || NETWORK.has(e.name ?? '') || NETWORK.has(e.code ?? '')) return { retry: 'yes', sameToken: true };
-  return { retry: 'no' };
+/** Calls RunTask once and says what the answer means for the next try. */
+export async function runTaskOnce(ecs: Pick<EcsApi, 'runTask'>, request: RunTaskCommandInput): Promise<RunTaskOutcome> {
+  try {
+    const answer = await ecs.runTask(request);
+    const taskArn = answer.tasks?.[0]?.taskArn;
+    if (taskArn) return { kind: 'started', taskArn };
+    const failures = answer.failures ?? [];
+    const error = failures.length
+      ? failures.map((f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`).join('; ')
+      : 'RunTask returned no task and no failure';
+    return { kind: failures.length > 0 && failures.every((f) => CAPACITY_REASON.test(f.reason ?? '')) ? 'no-task' : 'permanent', error };
+  } catch (thrown) {
+    const e = thrown as {
+      name?: string; code?: string; message?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number };
+    };
+    const error = `${e.name ?? 'Error'}: ${e.message ?? String(thrown)}`;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable?.throttling) return { kind: 'no-task', error };
+    const status = e.$metadata?.httpStatusCode ?? 0;
+    if (SERVER.has(e.name ?? '') || status >= 500 || NETWORK.has(e.name ?? '') || NETWORK.has(e.code ?? '')) return { kind: 'uncertain', error };
+    return { kind: 'permanent', error };
+  }
 }
 
-/** Calls RunTask until a task starts, a non-retryable answer comes, or the policy runs out. */
-export async function launchEngineTask(request: RunTaskCommandInput, tokenFor: (generation: number) => string,
-  deps: LaunchDeps): Promise<LaunchResult> {
-  const policy = deps.retry ?? DEFAULT_RETRY_POLICY;
-  let generation = 0;
-  let slept = 0;
-  let lastError = '';
-  let retryable = false;
-  let attempts = 0;
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    attempts = attempt;
-    let outcome: Classified;
-    try {
-      const answer = await deps.ecs.runTask({ ...request, clientToken: tokenFor(generation) });
-      const taskArn = answer.tasks?.[0]?.taskArn;
-      if (taskArn) return { ok: true, taskArn, attempts: attempt };
-      const failures = answer.failures ?? [];
-      lastError = failures.length
-        ? failures.map((f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`).join('; ')
-        : 'RunTask returned no task and no failure';
-      outcome = failures.length > 0 && failures.every((f) => CAPACITY_REASON.test(f.reason ?? ''))
-        ? { retry: 'yes', sameToken: false } : { retry: 'no' };
-    } catch (error) {
-      lastError = `${(error as Error).name}: ${(error as Error).message}`;
-      outcome = classifyError(error);
-    }
-    retryable = outcome.retry === 'yes';
-    if (outcome.retry === 'no') return { ok: false, error: lastError, attempts: attempt, retryable: false };
-    if (!outcome.sameToken) generation++;
-    if (attempt === policy.maxAttempts) break;
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    if (slept >= policy.maxTotalDelayMs) break;
-    const delay = Math.min(Math.floor(deps.random() * ceiling), policy.maxTotalDelayMs - slept);
-    slept += delay;
-    await deps.sleep(delay);
-  }
-  return { ok: false, error: lastError, attempts, retryable };
+/** Back-off before the next launch try: 2 s doubling to at most 60 s, with jitter (half to all of it). */
+export function launchBackoffMs(failures: number, random: () => number): number {
+  const ceiling = Math.min(60_000, 2_000 * 2 ** Math.max(0, failures - 1));
+  return Math.floor(ceiling / 2 + random() * ceiling / 2);
 }

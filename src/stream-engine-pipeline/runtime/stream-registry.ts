@@ -1,321 +1,190 @@
 /**
- * The Coordinator's records in the registry table (key layout and item shapes in
- * registry-schema.ts): who launched what, and how many streams hold a slot. Every write is
- * conditional, so a repeated or concurrent stream-init never launches twice and a slot is never
- * released twice.
+ * The Coordinator's records in the registry table (layout: registry-schema.ts). Every change to
+ * a stream is one conditional write of its queue item (optimistic locking on `version`), so
+ * concurrent invocations and redelivered batches cannot undo each other; without DynamoDB
+ * transactions (dynalite, the local test DynamoDB, has none) the few two-item steps are ordered
+ * so that a crash between them leaves a state the next event or scheduler pass completes:
  *
- * | item              | written by                         |
- * |-------------------|------------------------------------|
- * | stream claim      | the first stream-init (the claim)  |
- * | stream x engine   | launch, end-of-stream, task stop   |
- * | active counter    | slot acquire / release             |
- *
- * Without DynamoDB transactions (dynalite, the local test DynamoDB, has none) the steps are
- * ordered so that a crash can only ever leak a slot, never launch twice:
- * 1. claim: put the stream claim if absent (owner = the Kafka record's topic/partition/offset,
- *    so a redelivery of the SAME record may resume its own unfinished claim);
- * 2. slot: `active < max` conditional increment of the counter; refused -> stream rejected;
- * 3. per engine: put the stream x engine record (`launching`), RunTask, store the task ARN;
- * 4. release (end-of-stream, task stopped, launch failed), per engine record, once: a
- *    conditional flip of `released`; the stream claim counts its open engines down and the one
- *    release that reaches 0 decrements the counter.
+ * - open (stream-init): 1. the pointer (created, or moved to a new generation when the stream had
+ *   expired or failed), 2. the queue item. A crash after 1 is finished by the redelivered init.
+ * - close (after producers were told the outcome): 1. the pointer takes the outcome, 2. the queue
+ *   item is deleted. A crash after 1 is finished by the next pass (the item is still in the queue).
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  ActiveCounterItem, activeCounterKey, EngineStatus, REGISTRY_PARTITION_KEY as PK, REGISTRY_TTL_ATTRIBUTE as TTL,
-  StreamClaimItem, streamClaimKey, StreamEngineItem, streamEngineKey, StreamStatus,
+  EngineJob, QUEUE_PK, queueKey, REGISTRY_PARTITION_KEY as PK, REGISTRY_TTL_ATTRIBUTE as TTL, RegistryKey, StreamItem,
+  StreamPointerItem, streamPointerKey,
 } from './registry-schema';
 import { isConditionalCheckFailed } from '../../shared/runtime/aws-clients';
 import { DocumentSender } from '../../shared/runtime/dynamo-batch';
 
-/** Finished, failed and rejected records expire after this long. */
-export const FINISHED_RECORD_TTL_SECONDS = 7 * 24 * 3600;
+/** Closed streams' pointers are kept this long (a repeated stream-init within it is recognised). */
+export const CLOSED_POINTER_TTL_SECONDS = 7 * 24 * 3600;
 
-export interface EngineRecord {
-  readonly streamId: string;
-  readonly engine: string;
-  readonly status: EngineStatus;
-  readonly taskArn?: string;
-  readonly released: boolean;
-  readonly reason?: string;
-  readonly stoppedReason?: string;
-  readonly expiresAt?: number;
-}
+/** How many times a read-modify-write is tried when other writers keep changing the item. */
+const MUTATE_ATTEMPTS = 8;
 
-export interface StreamClaim {
-  readonly streamId: string;
-  readonly status: StreamStatus;
-  readonly owner: string;
-  readonly engines: string[];
-  readonly open: number;
-}
-
-/** Swallows a failed condition (the write was not needed); anything else is rethrown. */
-function unlessConditionFailed(error: unknown): void {
-  if (!isConditionalCheckFailed(error)) throw error;
-}
+export type OpenOutcome = 'opened' | 'reopened' | 'duplicate';
 
 export class StreamRegistry {
-  constructor(private readonly doc: DocumentSender, private readonly table: string, private readonly now: () => number = Date.now) {}
+  constructor(private readonly doc: DocumentSender, private readonly table: string) {}
 
-  private expiresAt(): number {
-    return Math.floor(this.now() / 1000) + FINISHED_RECORD_TTL_SECONDS;
+  /** A stream-init: opens the stream (or reopens an expired or failed one); 'duplicate' otherwise. */
+  async open(streamId: string, engines: string[], arrival: string, arrivedAt: number): Promise<OpenOutcome> {
+    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+      const pointer = await this.pointer(streamId);
+      if (!pointer) {
+        const created: StreamPointerItem = { ...streamPointerKey(streamId), streamId, generation: 1, queueSk: queueKey(arrival, streamId).sk, status: 'open' };
+        if (!await this.putIfAbsent(created)) continue;
+        await this.createQueueItem(streamId, 1, queueKey(arrival, streamId), engines, arrivedAt);
+        return 'opened';
+      }
+      if (pointer.status === 'open') {
+        // a crash may have come between the pointer and the queue item: finish it
+        const key = { pk: QUEUE_PK, sk: pointer.queueSk };
+        if (!await this.get(key)) await this.createQueueItem(streamId, pointer.generation, key, engines, arrivedAt);
+        return 'duplicate';
+      }
+      if (pointer.status === 'finished') return 'duplicate';
+      // expired or failed: a new stream-init launches it again, as a new arrival
+      const generation = pointer.generation + 1;
+      const key = queueKey(arrival, streamId);
+      try {
+        await this.doc.send(new UpdateCommand({
+          TableName: this.table,
+          Key: streamPointerKey(streamId),
+          UpdateExpression: 'SET generation = :next, queueSk = :sk, #s = :open REMOVE reason, #ttl',
+          ConditionExpression: 'generation = :current AND #s = :was',
+          ExpressionAttributeNames: { '#s': 'status', '#ttl': TTL },
+          ExpressionAttributeValues: { ':next': generation, ':sk': key.sk, ':open': 'open', ':current': pointer.generation, ':was': pointer.status },
+        }));
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) continue;
+        throw error;
+      }
+      await this.createQueueItem(streamId, generation, key, engines, arrivedAt);
+      return 'reopened';
+    }
+    throw new Error(`stream ${streamId}: the registry kept changing while it was opened (${MUTATE_ATTEMPTS} tries)`);
   }
 
-  private iso(): string {
-    return new Date(this.now()).toISOString();
+  async pointer(streamId: string): Promise<StreamPointerItem | undefined> {
+    return (await this.get(streamPointerKey(streamId))) as StreamPointerItem | undefined;
   }
 
-  /** Step 1. 'claimed' (new), 'resume' (our own unfinished claim) or 'duplicate'. */
-  async claimStream(streamId: string, engines: string[], owner: string): Promise<{ outcome: 'claimed' | 'resume' | 'duplicate'; claim?: StreamClaim }> {
-    const item: StreamClaimItem = {
-      ...streamClaimKey(streamId),
-      streamId,
-      status: 'claimed',
-      owner,
-      engines,
-      open: engines.length,
-      claimedAt: this.iso(),
-    };
-    try {
-      await this.doc.send(new PutCommand({
+  /** The queue item of an open stream, or undefined. */
+  async openStream(streamId: string): Promise<StreamItem | undefined> {
+    const pointer = await this.pointer(streamId);
+    if (!pointer || pointer.status !== 'open') return undefined;
+    return (await this.get({ pk: QUEUE_PK, sk: pointer.queueSk })) as StreamItem | undefined;
+  }
+
+  /** A queue item as stored now, or undefined. */
+  async item(key: RegistryKey): Promise<StreamItem | undefined> {
+    return (await this.get(key)) as StreamItem | undefined;
+  }
+
+  /** Every open stream, in arrival order (one strongly consistent Query, paged). */
+  async queue(): Promise<StreamItem[]> {
+    const items: StreamItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({
         TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk)',
+        KeyConditionExpression: '#pk = :queue',
         ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':queue': QUEUE_PK },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
       }));
-      return { outcome: 'claimed' };
-    } catch (error) {
-      unlessConditionFailed(error);
-    }
-    const claim = await this.getClaim(streamId);
-    if (claim && claim.owner === owner && (claim.status === 'claimed' || claim.status === 'active')) {
-      return { outcome: 'resume', claim };
-    }
-    return { outcome: 'duplicate', claim };
-  }
-
-  async getClaim(streamId: string): Promise<StreamClaim | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: streamClaimKey(streamId), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const item = Item as Partial<StreamClaimItem>;
-    return { streamId: item.streamId ?? streamId, status: item.status!, owner: item.owner ?? '', engines: item.engines ?? [], open: item.open ?? 0 };
-  }
-
-  /** Step 2: takes a slot when fewer than `max` are taken; false = over the limit. */
-  async acquireSlot(max: number): Promise<boolean> {
-    try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table,
-        Key: activeCounterKey(),
-        UpdateExpression: 'ADD active :one',
-        ConditionExpression: 'attribute_not_exists(active) OR active < :max',
-        ExpressionAttributeValues: { ':one': 1, ':max': max },
-      }));
-      return true;
-    } catch (error) {
-      unlessConditionFailed(error);
-      return false;
-    }
-  }
-
-  async markStreamActive(streamId: string): Promise<void> {
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: streamClaimKey(streamId),
-      UpdateExpression: 'SET #s = :active',
-      ConditionExpression: '#s = :claimed',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':active': 'active', ':claimed': 'claimed' },
-    })).catch(unlessConditionFailed);
-  }
-
-  /** Over the limit: the claim and one record per engine say so (and expire). */
-  async markStreamRejected(streamId: string, engines: string[], reason: string): Promise<void> {
-    const expiresAt = this.expiresAt();
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: streamClaimKey(streamId),
-      UpdateExpression: 'SET #s = :rejected, #open = :zero, reason = :reason, #ttl = :ttl',
-      ExpressionAttributeNames: { '#s': 'status', '#open': 'open', '#ttl': TTL },
-      ExpressionAttributeValues: { ':rejected': 'rejected', ':zero': 0, ':reason': reason, ':ttl': expiresAt },
-    }));
-    for (const engine of engines) {
-      const item: StreamEngineItem = {
-        ...streamEngineKey(streamId, engine),
-        streamId,
-        engine,
-        status: 'rejected',
-        released: true,
-        reason,
-        finishedAt: this.iso(),
-        expiresAt,
-      };
-      await this.doc.send(new PutCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK },
-      })).catch(unlessConditionFailed);
-    }
-  }
-
-  /** Step 3: the stream x engine record; false when it exists and is not ours to (re)launch. */
-  async beginLaunch(streamId: string, engine: string, owner: string): Promise<boolean> {
-    const item: StreamEngineItem = {
-      ...streamEngineKey(streamId, engine),
-      streamId,
-      engine,
-      status: 'launching',
-      owner,
-      claimedAt: this.iso(),
-    };
-    try {
-      await this.doc.send(new PutCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk) OR (#s = :launching AND #o = :owner)',
-        ExpressionAttributeNames: { '#pk': PK, '#s': 'status', '#o': 'owner' },
-        ExpressionAttributeValues: { ':launching': 'launching', ':owner': owner },
-      }));
-      return true;
-    } catch (error) {
-      unlessConditionFailed(error);
-      return false;
-    }
-  }
-
-  /** Stores the task ARN; the status becomes `running` unless the stream already ended. */
-  async recordTask(streamId: string, engine: string, taskArn: string, attempts: number): Promise<void> {
-    const values = { ':arn': taskArn, ':attempts': attempts, ':at': this.iso() };
-    try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table,
-        Key: streamEngineKey(streamId, engine),
-        UpdateExpression: 'SET taskArn = :arn, attempts = :attempts, startedAt = :at, #s = :running',
-        ConditionExpression: '#s = :launching',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ...values, ':running': 'running', ':launching': 'launching' },
-      }));
-    } catch (error) {
-      unlessConditionFailed(error);
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table,
-        Key: streamEngineKey(streamId, engine),
-        UpdateExpression: 'SET taskArn = :arn, attempts = :attempts, startedAt = :at',
-        ExpressionAttributeValues: values,
-      }));
-    }
+      items.push(...(page.Items ?? []) as StreamItem[]);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   /**
-   * Step 4: ends a stream x engine record and releases its share of the slot, once. Returns
-   * true when this call released it (false: already released, rejected, or no such record).
-   * `taskArn`, when given, must match the record's (a stop of some other task changes nothing).
+   * Read-modify-write of a queue item: `change` gets the current item and returns the new one
+   * (or undefined to leave it). Retried on a concurrent change; returns what was written.
    */
-  async finishEngine(streamId: string, engine: string, status: 'finished' | 'failed' | 'stopped',
-    details: { reason?: string; stoppedReason?: string; taskArn?: string } = {}): Promise<boolean> {
-    const values: Record<string, unknown> = {
-      ':status': status, ':true': true, ':at': this.iso(), ':ttl': this.expiresAt(), ':rejected': 'rejected',
-    };
-    let update = 'SET #s = :status, released = :true, finishedAt = :at, #ttl = :ttl';
-    let condition = 'attribute_exists(#pk) AND attribute_not_exists(released) AND #s <> :rejected';
-    if (details.reason) {
-      update += ', reason = :reason';
-      values[':reason'] = details.reason;
+  async mutate(key: RegistryKey, change: (item: StreamItem) => StreamItem | undefined): Promise<StreamItem | undefined> {
+    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+      const current = (await this.get(key)) as StreamItem | undefined;
+      if (!current) return undefined;
+      const next = change(current);
+      if (!next || next === current) return undefined;
+      if (await this.write(current, next)) return { ...next, version: current.version + 1 };
     }
-    if (details.stoppedReason) {
-      update += ', stoppedReason = :stoppedReason';
-      values[':stoppedReason'] = details.stoppedReason;
+    throw new Error(`stream item ${key.sk}: kept changing while it was updated (${MUTATE_ATTEMPTS} tries)`);
+  }
+
+  /** Writes `next` if the item is still at `current`'s version; false when someone changed it. */
+  async write(current: StreamItem, next: StreamItem): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...next, pk: current.pk, sk: current.sk, version: current.version + 1 },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': current.version },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
     }
-    if (details.taskArn) {
-      condition += ' AND (attribute_not_exists(taskArn) OR taskArn = :task)';
-      values[':task'] = details.taskArn;
-    }
+  }
+
+  /** Records a stream's outcome on its pointer, then removes it from the queue. */
+  async close(item: StreamItem, expiresAt: number): Promise<void> {
     try {
       await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: streamEngineKey(streamId, engine),
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#pk': PK, '#s': 'status', '#ttl': TTL },
-        ExpressionAttributeValues: values,
+        Key: streamPointerKey(item.streamId),
+        UpdateExpression: 'SET #s = :status, reason = :reason, #ttl = :ttl',
+        ConditionExpression: 'generation = :generation AND queueSk = :sk',
+        ExpressionAttributeNames: { '#s': 'status', '#ttl': TTL },
+        ExpressionAttributeValues: {
+          ':status': item.status, ':reason': item.reason ?? item.status, ':ttl': expiresAt, ':generation': item.generation, ':sk': item.sk,
+        },
       }));
     } catch (error) {
-      unlessConditionFailed(error);
-      return false;
+      // the pointer moved on (a new stream-init reopened the stream): this item is an old generation's
+      if (!isConditionalCheckFailed(error)) throw error;
     }
-    await this.releaseShare(streamId);
-    return true;
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }));
   }
 
-  /** Keeps why a task stopped on a record that was already finished (by end-of-stream). */
-  async noteStopped(streamId: string, engine: string, taskArn: string, stoppedReason: string): Promise<void> {
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: streamEngineKey(streamId, engine),
-      UpdateExpression: 'SET stoppedReason = :r, stoppedAt = :at',
-      ConditionExpression: 'attribute_exists(#pk) AND taskArn = :task',
-      ExpressionAttributeNames: { '#pk': PK },
-      ExpressionAttributeValues: { ':r': stoppedReason, ':at': this.iso(), ':task': taskArn },
-    })).catch(unlessConditionFailed);
-  }
-
-  /** One engine of the stream is done: the last one gives the stream's slot back. */
-  private async releaseShare(streamId: string): Promise<void> {
-    let open: number;
-    try {
-      const { Attributes } = await this.doc.send(new UpdateCommand({
-        TableName: this.table,
-        Key: streamClaimKey(streamId),
-        UpdateExpression: 'ADD #open :minus',
-        ConditionExpression: '#open > :zero AND #s <> :rejected',
-        ExpressionAttributeNames: { '#open': 'open', '#s': 'status' },
-        ExpressionAttributeValues: { ':minus': -1, ':zero': 0, ':rejected': 'rejected' },
-        ReturnValues: 'UPDATED_NEW',
-      }));
-      open = (Attributes as Pick<StreamClaimItem, 'open'> | undefined)?.open ?? 0;
-    } catch (error) {
-      unlessConditionFailed(error);
-      return;
-    }
-    if (open > 0) return;
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: streamClaimKey(streamId),
-      UpdateExpression: 'SET #s = :finished, finishedAt = :at, #ttl = :ttl',
-      ExpressionAttributeNames: { '#s': 'status', '#ttl': TTL },
-      ExpressionAttributeValues: { ':finished': 'finished', ':at': this.iso(), ':ttl': this.expiresAt() },
-    }));
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: activeCounterKey(),
-      UpdateExpression: 'ADD active :minus',
-      ConditionExpression: 'active > :zero',
-      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-    })).catch(unlessConditionFailed);
-  }
-
-  /** The stream x engine record, or undefined. */
-  async getEngine(streamId: string, engine: string): Promise<EngineRecord | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: streamEngineKey(streamId, engine), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const item = Item as StreamEngineItem;
-    return {
+  private async createQueueItem(streamId: string, generation: number, key: RegistryKey, engines: string[], arrivedAt: number): Promise<void> {
+    const job: EngineJob = { state: 'waiting', launches: 0, tokenGeneration: 0, launchFailures: 0 };
+    const item: StreamItem = {
+      ...key,
       streamId,
-      engine,
-      status: item.status,
-      taskArn: item.taskArn,
-      released: item.released === true,
-      reason: item.reason,
-      stoppedReason: item.stoppedReason,
-      expiresAt: item.expiresAt,
+      generation,
+      arrivedAt,
+      status: 'waiting',
+      slot: false,
+      jobs: Object.fromEntries(engines.map((e) => [e, job])),
+      published: [],
+      version: 1,
     };
+    await this.putIfAbsent(item);
   }
 
-  /** The counter: streams holding a slot. */
-  async activeStreams(): Promise<number> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: activeCounterKey(), ConsistentRead: true }));
-    return (Item as ActiveCounterItem | undefined)?.active ?? 0;
+  private async putIfAbsent(item: StreamItem | StreamPointerItem): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** `key` may be a whole item: only its keys are sent. */
+  private async get(key: RegistryKey): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
+    return Item;
   }
 }

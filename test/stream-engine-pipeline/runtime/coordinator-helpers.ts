@@ -3,15 +3,9 @@
  * - control messages really go through Kafka: produced to a topic on the local broker, consumed
  *   back, and wrapped into the exact event an MSK event source mapping delivers (base64 key and
  *   value, records grouped by "<topic>-<partition>");
- * - ECS has no local implementation, so it is MOCKED: `FakeEcs` at the client boundary
- *   (RunTask only), and `startFakeEcsServer` as an HTTP endpoint speaking the ECS JSON protocol
- *   (awsJson1_1, X-Amz-Target ...RunTask) for the bundled handler.
+ * - ECS has no local implementation, so it is MOCKED: see fake-ecs.ts.
  */
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import type { RunTaskCommandInput, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
 import { KafkaBatchEvent, KafkaEventRecord } from '../../../src/stream-engine-pipeline/runtime/coordinator-events';
-import { EcsRunTask } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { kafkaClientOptions, loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
 import { createKeyTable, LocalDynamo } from '../../helpers/dynalite';
@@ -97,120 +91,5 @@ export function kafkaEvent(records: KafkaEventRecord[], eventSource: KafkaBatchE
       : {}),
     bootstrapServers: 'b-1.pipeline.kafka.us-east-1.amazonaws.com:9098',
     records: grouped,
-  };
-}
-
-export type EcsBehaviour = 'ok' | 'throttle' | 'server-error' | 'capacity' | 'invalid';
-
-/**
- * ECS MOCK (no local ECS exists): records every RunTask input and answers by a script, one
- * behaviour per call (then 'ok'), optionally per engine (read from the STREAM_ID override's
- * sibling ENGINE_NAME).
- */
-export class FakeEcs implements EcsRunTask {
-  readonly calls: RunTaskCommandInput[] = [];
-  private readonly scripts = new Map<string, EcsBehaviour[]>();
-  private started = 0;
-  /** Resolved before answering, to let concurrent invocations overlap. */
-  delay: () => Promise<void> = () => new Promise((r) => setImmediate(r));
-
-  /** Answers the next calls for `engine` ('*' = any engine) with these behaviours. */
-  script(engine: string, ...behaviours: EcsBehaviour[]): this {
-    this.scripts.set(engine, [...(this.scripts.get(engine) ?? []), ...behaviours]);
-    return this;
-  }
-
-  callsFor(engine: string): RunTaskCommandInput[] {
-    return this.calls.filter((c) => engineOf(c) === engine);
-  }
-
-  async runTask(input: RunTaskCommandInput): Promise<RunTaskCommandOutput> {
-    this.calls.push(input);
-    await this.delay();
-    const engine = engineOf(input);
-    const queue = this.scripts.get(engine ?? '') ?? this.scripts.get('*') ?? [];
-    const behaviour = queue.shift() ?? 'ok';
-    return answer(behaviour, input, () => ++this.started);
-  }
-}
-
-function engineOf(input: RunTaskCommandInput): string | undefined {
-  return input.overrides?.containerOverrides?.[0]?.environment?.find((e) => e.name === 'ENGINE_NAME')?.value;
-}
-
-function answer(behaviour: EcsBehaviour, input: RunTaskCommandInput, nextId: () => number): RunTaskCommandOutput {
-  const error = (name: string, status: number) => Object.assign(new Error(`${name} (mock)`), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
-  switch (behaviour) {
-    case 'throttle':
-      throw error('ThrottlingException', 400);
-    case 'server-error':
-      throw error('ServerException', 500);
-    case 'invalid':
-      throw error('InvalidParameterException', 400);
-    case 'capacity':
-      return { $metadata: {}, tasks: [], failures: [{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }] };
-    default:
-      return {
-        $metadata: {},
-        failures: [],
-        tasks: [{
-          taskArn: `arn:aws:ecs:us-east-1:123456789012:task/${input.cluster}/${String(nextId()).padStart(32, '0')}`,
-          lastStatus: 'PROVISIONING',
-          startedBy: input.startedBy,
-        }],
-      };
-  }
-}
-
-export interface FakeEcsServer {
-  readonly endpoint: string;
-  readonly requests: Array<{ target: string; body: any }>;
-  /** Answer the next RunTask calls with these behaviours, then 'ok'. */
-  readonly script: EcsBehaviour[];
-  close(): Promise<void>;
-}
-
-/** ECS MOCK over HTTP: the ECS JSON API (awsJson1_1), RunTask only, on 127.0.0.1. */
-export async function startFakeEcsServer(): Promise<FakeEcsServer> {
-  const requests: FakeEcsServer['requests'] = [];
-  const script: EcsBehaviour[] = [];
-  let started = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      requests.push({ target, body });
-      const send = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload));
-      };
-      if (target !== 'AmazonEC2ContainerServiceV20141113.RunTask') {
-        send(400, { __type: 'UnknownOperationException', message: `mock serves RunTask only, not ${target}` });
-        return;
-      }
-      const behaviour = script.shift() ?? 'ok';
-      if (behaviour === 'throttle') {
-        send(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
-      } else if (behaviour === 'server-error') {
-        send(500, { __type: 'ServerException', message: 'internal' });
-      } else if (behaviour === 'invalid') {
-        send(400, { __type: 'InvalidParameterException', message: 'bad' });
-      } else if (behaviour === 'capacity') {
-        send(200, { tasks: [], failures: [{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }] });
-      } else {
-        send(200, {
-          failures: [],
-          tasks: [{ taskArn: `arn:aws:ecs:us-east-1:123456789012:task/${body.cluster}/${String(++started).padStart(32, '0')}`, lastStatus: 'PROVISIONING' }],
-        });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    script,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,465 +1,271 @@
 /**
- * The Coordinator on REAL control messages: each test produces stream-init / end-of-stream /
- * poison messages to a control topic on the local Kafka broker, consumes them back and wraps
- * them into the exact MSK event source mapping event (base64 key and value). DynamoDB is
- * dynalite. ECS has no local implementation: RunTask is MOCKED at the client boundary by
- * FakeEcs (coordinator-helpers.ts), which records calls and can throttle or fail on demand.
- * Back-off sleeps are injected and recorded; no test asserts on time.
+ * The Coordinator as a scheduler of stream engines: the real runtime against dynalite and the
+ * ECS MOCK (fake-ecs.ts: ECS has no local implementation), with a fake clock. Each test named
+ * "finding N" reproduces a failure of the previous design (issue 9) and shows it is gone.
  */
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { consumeRecords, createRegistryTable, createTopic, FakeEcs, kafkaEvent, produce } from './coordinator-helpers';
-import { documentClient } from '../../../src/shared/runtime/aws-clients';
-import {
-  CoordinatorDeps, CoordinatorSummary, handleCoordinatorEvent,
-} from '../../../src/stream-engine-pipeline/runtime/coordinator';
-import { KafkaEventRecord } from '../../../src/stream-engine-pipeline/runtime/coordinator-events';
-import { clientTokenFor, DEFAULT_RETRY_POLICY, EcsRunTask, launchEngineTask, startedByFor } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
-import { EngineRefs, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
-import { FINISHED_RECORD_TTL_SECONDS, StreamRegistry } from '../../../src/stream-engine-pipeline/runtime/stream-registry';
+import { CoordinatorKit, faultyDocument, T0 } from './coordinator-kit';
+import { launchStartedBy } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
-import { ensureKafka } from '../../helpers/kafka-broker';
-import { RecordingLog } from '../../helpers/recording-log';
 
-const NOW = Date.parse('2026-03-10T08:00:00Z');
-
-const CONFIG: PipelineConfig = {
-  pipelineName: 'media-pipeline',
-  kafkaAuth: 'plaintext',
-  topics: { control: 'control', rawStreams: 'raw', objects: 'objects', results: 'results', deadLetter: 'dead-letter' },
-  streamEngines: [
-    { name: 'transcribe', containerName: 'engine', inputTopics: ['raw'], outputTopic: 'results', consumerGroupPrefix: 'se.transcribe' },
-    { name: 'detect', containerName: 'detector', inputTopics: ['raw', 'objects'], outputTopic: 'results', consumerGroupPrefix: 'se.detect' },
-  ],
-  objectEngines: [],
-  maxConcurrentStreams: 10,
-  pollIntervalSeconds: 10,
-};
-
-const REFS: EngineRefs = {
-  cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/pipeline',
-  subnets: ['subnet-a', 'subnet-b'],
-  securityGroups: ['sg-engines'],
-  taskDefinitions: {
-    transcribe: 'arn:aws:ecs:us-east-1:123456789012:task-definition/transcribe:3',
-    detect: 'arn:aws:ecs:us-east-1:123456789012:task-definition/detect:7',
-  },
-  capacityProviders: { detect: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }, { capacityProvider: 'FARGATE', weight: 0, base: 0 }] },
-  services: {},
-};
-
-let bootstrap: string;
 let dynamo: LocalDynamo;
-let doc: DynamoDBDocumentClient;
+beforeAll(async () => { dynamo = await startDynalite(); });
+afterAll(() => dynamo.stop());
 
-beforeAll(async () => {
-  [bootstrap, dynamo] = await Promise.all([ensureKafka(), startDynalite()]);
-  doc = documentClient(dynamo.client);
-}, 240_000);
-afterAll(async () => {
-  await dynamo?.stop();
+const minutes = (n: number) => n * 60_000;
+
+test('a stream-init launches one task with the engine contract; end-of-stream and exit 0 finish it and tell producers', async () => {
+  const kit = await CoordinatorKit.create(dynamo);
+  const summary = await kit.invoke(kit.batch(kit.init('cam-1')));
+  expect(summary).toMatchObject({ records: 1, opened: 1, scheduler: { launched: 1, activeStreams: 1, waiting: 0 } });
+  const [task] = kit.ecs.live();
+  expect(task.env).toMatchObject({ STREAM_ID: 'cam-1', ENGINE_NAME: 'transcribe', ENGINE_LAUNCH_ATTEMPT: '1', ENGINE_CONSUMER_GROUP: 'media.stream-engine.transcribe.cam-1' });
+  expect(task.startedBy).toBe(launchStartedBy('media', 'cam-1', 1, 'transcribe', 1));
+  expect(task.startedBy!.length).toBeLessThanOrEqual(36);
+  expect(kit.output.statusesOf('cam-1')).toEqual(['running']);
+
+  kit.ecs.startAll();
+  await kit.invoke(kit.batch(kit.end('cam-1')));
+  kit.now += 1_000;
+  const stopped = kit.ecs.exit(task.arn, 0);
+  const after = await kit.invoke(stopped);
+  expect(after.scheduler).toMatchObject({ finished: 1, activeStreams: 0 });
+  expect(kit.output.statusesOf('cam-1')).toEqual(['running', 'finished']);
+  expect(await kit.stream('cam-1')).toBeUndefined(); // closed: out of the queue
+  expect(await kit.registry.pointer('cam-1')).toMatchObject({ status: 'finished', generation: 1 });
+  // a repeated init of a finished stream launches nothing
+  await kit.invoke(kit.batch(kit.init('cam-1')));
+  expect(kit.ecs.tasks.size).toBe(1);
 });
 
-const init = (streamId: string, engines?: string[]) => JSON.stringify({
-  type: 'stream-init', version: 1, streamId, createdAt: '2026-03-10T07:59:00Z', source: { kind: 'push' }, ...(engines ? { engines } : {}),
-});
-const end = (streamId: string) => JSON.stringify({ type: 'end-of-stream', version: 1, streamId, lastSeq: 41, at: '2026-03-10T08:10:00Z', reason: 'completed' });
-
-let topicCounter = 0;
-/** Produces to a fresh control topic on the real broker and reads the records back, ESM-shaped. */
-async function throughKafka(messages: Array<{ key?: string; value: string | Buffer }>): Promise<KafkaEventRecord[]> {
-  const topic = `control-${process.pid}-${Date.now()}-${++topicCounter}`;
-  await createTopic(bootstrap, topic);
-  await produce(bootstrap, topic, messages);
-  return consumeRecords(bootstrap, topic, messages.length);
-}
-
-interface Harness {
-  readonly ecs: FakeEcs;
-  readonly registry: StreamRegistry;
-  readonly sleeps: number[];
-  readonly emf: any[];
-  readonly log: RecordingLog;
-  readonly deps: CoordinatorDeps;
-  run(event: unknown): Promise<CoordinatorSummary>;
-}
-
-async function harness(config: Partial<PipelineConfig> = {}): Promise<Harness> {
-  const tableName = await createRegistryTable(dynamo);
-  const ecs = new FakeEcs();
-  const sleeps: number[] = [];
-  const emf: any[] = [];
-  const log = new RecordingLog();
-  const deps: CoordinatorDeps = {
-    config: { ...CONFIG, ...config },
-    refs: REFS,
-    doc,
-    tableName,
-    ecs,
-    now: () => NOW,
-    sleep: async (ms) => { sleeps.push(ms); },
-    random: () => 0.5,
-    log,
-    emitMetrics: (line) => emf.push(JSON.parse(line)),
-  };
-  return {
-    ecs,
-    sleeps,
-    emf,
-    log,
-    deps,
-    registry: new StreamRegistry(doc, tableName, () => NOW),
-    run: (event) => handleCoordinatorEvent(event, deps),
-  };
-}
-
-function taskStopped(streamId: string, engine: string, taskArn: string, startedBy = startedByFor(CONFIG.pipelineName)) {
-  return {
-    'version': '0',
-    'id': '3317b2af-7005-947d-b652-f55e762e571a',
-    'detail-type': 'ECS Task State Change',
-    'source': 'aws.ecs',
-    'account': '123456789012',
-    'time': '2026-03-10T08:20:00Z',
-    'region': 'us-east-1',
-    'resources': [taskArn],
-    'detail': {
-      clusterArn: REFS.cluster,
-      taskArn,
-      lastStatus: 'STOPPED',
-      desiredStatus: 'STOPPED',
-      startedBy,
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
-      containers: [{ name: 'engine', exitCode: 0 }],
-      overrides: { containerOverrides: [{ name: 'engine', environment: [{ name: 'STREAM_ID', value: streamId }, { name: 'ENGINE_NAME', value: engine }] }] },
-    },
-  };
-}
-
-describe('stream-init launches exactly one task per stream x engine', () => {
-  test('an init delivered twice in one batch, and the batch redelivered, start each engine once', async () => {
-    const h = await harness();
-    const records = await throughKafka([{ key: 'cam-1', value: init('cam-1') }, { key: 'cam-1', value: init('cam-1') }]);
-    expect(records.map((r) => Buffer.from(r.value!, 'base64').toString())).toEqual([init('cam-1'), init('cam-1')]);
-
-    const first = await h.run(kafkaEvent(records));
-    expect(first).toMatchObject({ records: 2, launched: 2, duplicates: 1, rejected: 0, launchFailures: 0, malformed: 0 });
-    expect(h.ecs.calls.map((c) => c.taskDefinition).sort()).toEqual([REFS.taskDefinitions.detect, REFS.taskDefinitions.transcribe]);
-
-    // Kafka redelivers the whole batch (e.g. after a timeout): nothing new starts
-    const again = await h.run(kafkaEvent(records, 'SelfManagedKafka'));
-    expect(again).toMatchObject({ launched: 0, duplicates: 2 });
-    expect(h.ecs.calls).toHaveLength(2);
-
-    for (const engine of ['transcribe', 'detect']) {
-      const record = await h.registry.getEngine('cam-1', engine);
-      expect(record).toMatchObject({ status: 'running', released: false });
-      expect(record!.taskArn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:task\//);
-    }
-    expect(await h.registry.activeStreams()).toBe(1);
-    expect(h.emf.at(-1)).toMatchObject({ Pipeline: 'media-pipeline', ActiveStreams: 1, StreamsRejected: 0, LaunchFailures: 0 });
-  });
-
-  test('two invocations at once with the same stream-init start each engine once', async () => {
-    const h = await harness();
-    const records = await throughKafka([{ key: 'cam-2', value: init('cam-2') }, { key: 'cam-2', value: init('cam-2') }]);
-    h.ecs.delay = () => new Promise((r) => setTimeout(r, 20)); // keep the first launch in flight
-    const results = await Promise.all([h.run(kafkaEvent([records[0]])), h.run(kafkaEvent([records[1]]))]);
-    expect(results.map((r) => r.launched).sort()).toEqual([0, 2]);
-    expect(results.map((r) => r.duplicates).sort()).toEqual([0, 1]);
-    expect(h.ecs.callsFor('transcribe')).toHaveLength(1);
-    expect(h.ecs.callsFor('detect')).toHaveLength(1);
-    expect(await h.registry.activeStreams()).toBe(1);
-  });
-
-  test('the RunTask request: awsvpc without public IP, Fargate or capacity providers, tags, startedBy, engine contract overrides', async () => {
-    const h = await harness();
-    await h.run(kafkaEvent(await throughKafka([{ key: 'cam-3', value: init('cam-3') }])));
-    const transcribe = h.ecs.callsFor('transcribe')[0];
-    expect(transcribe).toMatchObject({
-      cluster: REFS.cluster,
-      taskDefinition: REFS.taskDefinitions.transcribe,
-      count: 1,
-      launchType: 'FARGATE',
-      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-engines'], assignPublicIp: 'DISABLED' } },
-      startedBy: 'sep/media-pipeline',
-      tags: [
-        { key: 'stream-engine-pipeline', value: 'media-pipeline' },
-        { key: 'stream-id', value: 'cam-3' },
-        { key: 'stream-engine', value: 'transcribe' },
-      ],
-      clientToken: clientTokenFor('media-pipeline', 'cam-3', 'transcribe', 0),
-      overrides: {
-        containerOverrides: [{
-          name: 'engine',
-          environment: [
-            { name: 'STREAM_ID', value: 'cam-3' },
-            { name: 'ENGINE_NAME', value: 'transcribe' },
-            { name: 'ENGINE_INPUT_TOPICS', value: 'raw' },
-            { name: 'ENGINE_OUTPUT_TOPIC', value: 'results' },
-            { name: 'ENGINE_DEAD_LETTER_TOPIC', value: 'dead-letter' },
-            { name: 'ENGINE_CONSUMER_GROUP', value: 'se.transcribe.cam-3' },
-          ],
-        }],
-      },
-    });
-    const detect = h.ecs.callsFor('detect')[0];
-    expect(detect.launchType).toBeUndefined();
-    expect(detect.capacityProviderStrategy).toEqual([
-      { capacityProvider: 'FARGATE_SPOT', weight: 1, base: undefined }, { capacityProvider: 'FARGATE', weight: 0, base: 0 },
-    ]);
-    expect(detect.overrides!.containerOverrides![0]).toMatchObject({ name: 'detector' });
-    expect(detect.overrides!.containerOverrides![0].environment).toContainEqual({ name: 'ENGINE_INPUT_TOPICS', value: 'raw,objects' });
-  });
-
-  test('an init naming some engines launches only those; unknown engine names are ignored', async () => {
-    const h = await harness();
-    const summary = await h.run(kafkaEvent(await throughKafka([
-      { key: 'cam-4', value: init('cam-4', ['detect', 'ocr']) },
-      { key: 'cam-5', value: init('cam-5', ['ocr']) },
-    ])));
-    expect(summary).toMatchObject({ launched: 1, malformed: 1 });
-    expect(h.ecs.calls).toHaveLength(1);
-    expect(h.ecs.callsFor('detect')[0].tags).toContainEqual({ key: 'stream-id', value: 'cam-4' });
-    const unknownEngines = h.log.withMessage('stream-init names engines this pipeline does not have');
-    expect(unknownEngines).toHaveLength(2);
-    expect(unknownEngines).toEqual(expect.arrayContaining(['cam-4', 'cam-5'].map((streamId) => ({
-      level: 'warn', message: 'stream-init names engines this pipeline does not have', fields: { streamId, unknown: ['ocr'] },
-    }))));
-  });
+test('finding 1: DynamoDB failing right after a slot is taken never leaks it; the batch retry launches the stream', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+  const batch = kit.batch(kit.init('a'));
+  // fail the three writes after the stream-init was stored (the plan taking the slot, its retry, ...)
+  let writes = 0;
+  kit.sender = faultyDocument(kit.doc, () => (++writes > 3 && writes <= 6 ? 'after' : undefined));
+  await expect(kit.invoke(batch)).rejects.toThrow(/DynamoDB is unavailable/);
+  kit.sender = kit.doc;
+  await kit.invoke(batch); // the event source mapping delivers the batch again
+  expect(kit.liveTasksOf('a')).toHaveLength(1);
+  kit.ecs.startAll();
+  // the stream ends; the next one gets the slot
+  kit.ecs.exit(kit.liveTasksOf('a')[0], 0);
+  await kit.reconcile();
+  await kit.invoke(kit.batch(kit.init('b')));
+  expect(kit.liveTasksOf('b')).toHaveLength(1);
 });
 
-describe('maxConcurrentStreams', () => {
-  test('streams over the limit are recorded as rejected and not launched; a finished stream frees its slot', async () => {
-    const h = await harness({ maxConcurrentStreams: 2 });
-    const summary = await h.run(kafkaEvent(await throughKafka(['s-a', 's-b', 's-c'].map((id) => ({ key: id, value: init(id) }))), 'aws:kafka'));
-    expect(summary).toMatchObject({ launched: 4, rejected: 1 });
-    expect(h.ecs.calls.map((c) => c.tags!.find((t) => t.key === 'stream-id')!.value).sort()).not.toContain('s-c');
-    expect(await h.registry.activeStreams()).toBe(2);
-    expect(await h.registry.getEngine('s-c', 'transcribe')).toMatchObject({ status: 'rejected', reason: 'maxConcurrentStreams (2) reached' });
-    expect(await h.registry.getClaim('s-c')).toMatchObject({ status: 'rejected' });
-    expect(h.emf.at(-1)).toMatchObject({ ActiveStreams: 2, StreamsRejected: 1 });
-    expect(h.emf.at(-1)._aws.CloudWatchMetrics).toEqual([{
-      Namespace: 'CdkStatusAndStreams/StreamEnginePipeline',
-      Dimensions: [['Pipeline']],
-      Metrics: ['ActiveStreams', 'StreamsRejected', 'LaunchFailures', 'MalformedControlMessages'].map((Name) => ({ Name, Unit: 'Count' })),
-    }]);
-
-    // the rejected stream's end-of-stream and a repeated init change nothing
-    const after = await h.run(kafkaEvent(await throughKafka([{ key: 's-c', value: end('s-c') }, { key: 's-c', value: init('s-c') }])));
-    expect(after).toMatchObject({ finished: 0, duplicates: 1, launched: 0 });
-    expect(await h.registry.activeStreams()).toBe(2);
-
-    // s-a ends: its slot goes to s-d (streams of one batch are handled concurrently, so the
-    // init comes in the next batch)
-    expect(await h.run(kafkaEvent(await throughKafka([{ key: 's-a', value: end('s-a') }])))).toMatchObject({ finished: 2 });
-    expect(await h.registry.activeStreams()).toBe(1);
-    const next = await h.run(kafkaEvent(await throughKafka([{ key: 's-d', value: init('s-d') }])));
-    expect(next).toMatchObject({ launched: 2, rejected: 0 });
-    expect(await h.registry.activeStreams()).toBe(2);
-  });
-
-  test('concurrent invocations never take more slots than the limit', async () => {
-    const h = await harness({ maxConcurrentStreams: 3 });
-    const records = await throughKafka(Array.from({ length: 8 }, (_, i) => ({ key: `p-${i}`, value: init(`p-${i}`, ['transcribe']) })));
-    const results = await Promise.all(records.map((r) => h.run(kafkaEvent([r]))));
-    expect(results.reduce((n, r) => n + r.launched, 0)).toBe(3);
-    expect(results.reduce((n, r) => n + r.rejected, 0)).toBe(5);
-    expect(h.ecs.calls).toHaveLength(3);
-    expect(await h.registry.activeStreams()).toBe(3);
-  });
+test('finding 2: a capacity failure, a successful retry and a lost write of the task ARN still give one task', async () => {
+  const kit = await CoordinatorKit.create(dynamo);
+  kit.ecs.script.runTask.push('capacity');
+  await kit.invoke(kit.batch(kit.init('cam-2')));
+  expect(kit.ecs.tasks.size).toBe(0);
+  expect((await kit.stream('cam-2'))!.jobs.transcribe).toMatchObject({ state: 'waiting', tokenGeneration: 1, launchFailures: 1 });
+  kit.now += minutes(1);
+  // the retry starts the task, and the write that records it fails
+  kit.sender = faultyDocument(kit.doc, (command: any) => (command.input?.Item?.jobs?.transcribe?.state === 'running' ? 'before' : undefined));
+  await expect(kit.reconcile()).rejects.toThrow(/DynamoDB is unavailable/);
+  kit.sender = kit.doc;
+  expect(kit.ecs.tasks.size).toBe(1);
+  kit.now += minutes(1);
+  await kit.reconcile();
+  await kit.invoke(kit.batch(kit.init('cam-2'))); // a redelivered init too
+  expect(kit.ecs.tasks.size).toBe(1);
+  expect(kit.liveTasksOf('cam-2')).toHaveLength(1);
+  expect((await kit.stream('cam-2'))!.jobs.transcribe).toMatchObject({ state: 'running', launches: 1, taskArn: kit.liveTasksOf('cam-2')[0] });
 });
 
-describe('RunTask retries', () => {
-  test('throttling is retried with jittered exponential back-off, a new token each time', async () => {
-    const h = await harness();
-    h.ecs.script('transcribe', 'throttle', 'throttle');
-    const summary = await h.run(kafkaEvent(await throughKafka([{ key: 'r-1', value: init('r-1', ['transcribe']) }])));
-    expect(summary).toMatchObject({ launched: 1, launchFailures: 0 });
-    expect(h.ecs.calls).toHaveLength(3);
-    // random() = 0.5 of the ceilings 1 s, 2 s
-    expect(h.sleeps).toEqual([500, 1000]);
-    expect(new Set(h.ecs.calls.map((c) => c.clientToken)).size).toBe(3);
-    expect(await h.registry.getEngine('r-1', 'transcribe')).toMatchObject({ status: 'running' });
-  });
-
-  test('a server error is retried with the SAME idempotency token (the task may have started)', async () => {
-    const h = await harness();
-    h.ecs.script('transcribe', 'server-error');
-    await h.run(kafkaEvent(await throughKafka([{ key: 'r-2', value: init('r-2', ['transcribe']) }])));
-    expect(h.ecs.calls.map((c) => c.clientToken)).toEqual([
-      clientTokenFor('media-pipeline', 'r-2', 'transcribe', 0), clientTokenFor('media-pipeline', 'r-2', 'transcribe', 0),
-    ]);
-  });
-
-  test('capacity failures after every retry mark the record failed, release the slot, and the batch goes on', async () => {
-    const h = await harness();
-    h.ecs.script('detect', 'capacity', 'capacity', 'capacity', 'capacity', 'capacity');
-    const summary = await h.run(kafkaEvent(await throughKafka([
-      { key: 'f-1', value: init('f-1', ['detect']) },
-      { key: 'f-2', value: init('f-2', ['transcribe']) },
-    ])));
-    expect(summary).toMatchObject({ launched: 1, launchFailures: 1 });
-    expect(h.ecs.callsFor('detect')).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
-    expect(h.sleeps).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts - 1);
-    expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxTotalDelayMs);
-    const failed = await h.registry.getEngine('f-1', 'detect');
-    expect(failed).toMatchObject({ status: 'failed', released: true, expiresAt: NOW / 1000 + FINISHED_RECORD_TTL_SECONDS });
-    expect(failed!.reason).toContain('launch failed after 5 attempt(s): Capacity is unavailable');
-    expect(await h.registry.activeStreams()).toBe(1); // f-2 only
-    expect(h.emf.at(-1)).toMatchObject({ LaunchFailures: 1, ActiveStreams: 1 });
-  });
-
-  test('a non-retryable error fails at once', async () => {
-    const h = await harness();
-    h.ecs.script('transcribe', 'invalid');
-    const summary = await h.run(kafkaEvent(await throughKafka([{ key: 'f-3', value: init('f-3', ['transcribe']) }])));
-    expect(summary).toMatchObject({ launched: 0, launchFailures: 1 });
-    expect(h.ecs.calls).toHaveLength(1);
-    expect(h.sleeps).toEqual([]);
-    expect(await h.registry.activeStreams()).toBe(0);
-  });
+test('finding 2 (cont.): a RunTask whose answer is lost is not repeated with a new token; ListTasks finds its task', async () => {
+  const kit = await CoordinatorKit.create(dynamo);
+  kit.ecs.script.runTask.push('timeout-after-start');
+  await kit.invoke(kit.batch(kit.init('cam-3')));
+  expect((await kit.stream('cam-3'))!.jobs.transcribe.state).toBe('launching');
+  kit.now += minutes(1);
+  await kit.reconcile();
+  expect(kit.ecs.tasks.size).toBe(1);
+  expect(kit.ecs.calls.filter((c) => c.operation === 'runTask')).toHaveLength(1);
+  expect((await kit.stream('cam-3'))!.jobs.transcribe.state).toBe('running');
 });
 
-describe('end-of-stream and task stopped', () => {
-  test('end-of-stream first, then the tasks stop: the slot is released once, stoppedReason is kept', async () => {
-    const h = await harness();
-    await h.run(kafkaEvent(await throughKafka([{ key: 'e-1', value: init('e-1') }])));
-    expect(await h.registry.activeStreams()).toBe(1);
-    const ended = await h.run(kafkaEvent(await throughKafka([{ key: 'e-1', value: end('e-1') }, { key: 'e-1', value: end('e-1') }])));
-    expect(ended.finished).toBe(2);
-    expect(await h.registry.activeStreams()).toBe(0);
-    const transcribe = await h.registry.getEngine('e-1', 'transcribe');
-    expect(transcribe).toMatchObject({ status: 'finished', released: true, expiresAt: NOW / 1000 + FINISHED_RECORD_TTL_SECONDS });
-
-    const stopped = await h.run(taskStopped('e-1', 'transcribe', transcribe!.taskArn!));
-    expect(stopped.finished).toBe(0);
-    expect(await h.registry.activeStreams()).toBe(0);
-    expect(await h.registry.getEngine('e-1', 'transcribe')).toMatchObject({
-      status: 'finished', stoppedReason: 'EssentialContainerExited: Essential container in task exited: exit engine=0',
-    });
-  });
-
-  test('tasks stop first, then end-of-stream: released once; a repeated stop changes nothing', async () => {
-    const h = await harness();
-    await h.run(kafkaEvent(await throughKafka([{ key: 'e-2', value: init('e-2') }, { key: 'e-3', value: init('e-3') }])));
-    expect(await h.registry.activeStreams()).toBe(2);
-    const arn = (await h.registry.getEngine('e-2', 'transcribe'))!.taskArn!;
-    expect((await h.run(taskStopped('e-2', 'transcribe', arn))).finished).toBe(1);
-    expect((await h.run(taskStopped('e-2', 'transcribe', arn))).finished).toBe(0);
-    expect(await h.registry.activeStreams()).toBe(2); // detect of e-2 still runs
-    const detectArn = (await h.registry.getEngine('e-2', 'detect'))!.taskArn!;
-    expect((await h.run(taskStopped('e-2', 'detect', detectArn))).finished).toBe(1);
-    expect(await h.registry.activeStreams()).toBe(1);
-    expect(await h.registry.getClaim('e-2')).toMatchObject({ status: 'finished', open: 0 });
-
-    const ended = await h.run(kafkaEvent(await throughKafka([{ key: 'e-2', value: end('e-2') }])));
-    expect(ended.finished).toBe(0);
-    expect(await h.registry.activeStreams()).toBe(1);
-    expect(await h.registry.getEngine('e-2', 'transcribe')).toMatchObject({ status: 'stopped' });
-  });
-
-  test('stops of tasks this pipeline did not start, or of another task of the same stream, change nothing', async () => {
-    const h = await harness();
-    await h.run(kafkaEvent(await throughKafka([{ key: 'e-4', value: init('e-4', ['transcribe']) }])));
-    const arn = (await h.registry.getEngine('e-4', 'transcribe'))!.taskArn!;
-    expect((await h.run(taskStopped('e-4', 'transcribe', arn, 'ecs-svc/123'))).ignored).toBe(1);
-    expect((await h.run(taskStopped('e-4', 'transcribe', `${arn}-other`))).finished).toBe(0);
-    expect((await h.run({ ...taskStopped('e-4', 'transcribe', arn), detail: { ...taskStopped('e-4', 'transcribe', arn).detail, lastStatus: 'RUNNING' } })).ignored).toBe(1);
-    expect(await h.registry.activeStreams()).toBe(1);
-    expect(await h.registry.getEngine('e-4', 'transcribe')).toMatchObject({ status: 'running' });
-  });
+test('finding 3: with one free slot, the stream that arrived first gets it (5 of 5 rounds)', async () => {
+  for (let round = 0; round < 5; round++) {
+    const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+    const early = kit.init(`early-${round}`);
+    kit.now += 10;
+    const late = kit.init(`late-${round}`);
+    // the later record first in the batch, on another partition
+    await kit.invoke(kit.batch({ ...late, partition: 1 }, early));
+    expect(kit.liveTasksOf(`early-${round}`)).toHaveLength(1);
+    expect(kit.liveTasksOf(`late-${round}`)).toHaveLength(0);
+    expect(kit.output.statusesOf(`late-${round}`)).toEqual(['waiting']);
+  }
 });
 
-describe('poison messages', () => {
-  test('non-JSON and contract-breaking records are skipped and counted; the rest of the batch (a keyless init too) is handled', async () => {
-    const h = await harness();
-    const records = await throughKafka([
-      { key: 'x', value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
-      { key: 'z-1', value: JSON.stringify({ type: 'stream-init', version: 1, streamId: 'z-1' }) },
-      { value: init('z-2', ['transcribe']) },
-      { key: 'z-3', value: JSON.stringify({ type: 'heartbeat', version: 1, engine: 'transcribe', at: '2026-03-10T08:00:00Z' }) },
-    ]);
-    const summary = await h.run(kafkaEvent(records));
-    expect(summary).toMatchObject({ records: 4, malformed: 2, ignored: 1, launched: 1 });
-    expect(h.log.withMessage('control message skipped: malformed').map((l) => [l.level, l.fields.error])).toEqual([
-      ['warn', expect.stringContaining('not JSON')], ['warn', 'stream-init: /createdAt is required'],
-    ]);
-    expect(h.emf.at(-1)).toMatchObject({ MalformedControlMessages: 2 });
-  });
+test('finding 4: a stream over the limit waits and launches when a slot frees; an expired one launches again on a new init', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1, scheduling: { maxStreamWaitSeconds: 600 } });
+  await kit.invoke(kit.batch(kit.init('first'), kit.init('second')));
+  const summary = await kit.reconcile();
+  expect(summary.scheduler).toMatchObject({ activeStreams: 1, waiting: 1 });
+  kit.ecs.startAll();
+  kit.now += minutes(2);
+  expect((await kit.reconcile()).scheduler!.oldestWaitSeconds).toBe(120);
+  kit.ecs.exit(kit.liveTasksOf('first')[0], 0);
+  await kit.reconcile();
+  expect(kit.liveTasksOf('second')).toHaveLength(1);
 
-  test('an event of another shape is ignored, not thrown', async () => {
-    const h = await harness();
-    expect(await h.run({ hello: 'world' })).toMatchObject({ ignored: 1 });
-  });
-
-  test('a DynamoDB failure fails the invocation so the batch is retried', async () => {
-    const h = await harness();
-    const records = await throughKafka([{ key: 'd-1', value: init('d-1', ['transcribe']) }]);
-    const broken = { ...h.deps, tableName: 'no-such-table' };
-    await expect(handleCoordinatorEvent(kafkaEvent(records), broken)).rejects.toThrow(/not found|ResourceNotFound|non-existent/i);
-    expect(h.ecs.calls).toHaveLength(0);
-  });
-
-  test('the retried batch resumes a claim its failed invocation left behind, and launches once', async () => {
-    const h = await harness();
-    const records = await throughKafka([{ key: 'd-2', value: init('d-2') }]);
-    let failCounter = true;
-    const flaky: CoordinatorDeps = {
-      ...h.deps,
-      doc: {
-        send: ((command: any) => {
-          // the slot counter update fails once, after the stream was claimed
-          if (failCounter && command instanceof UpdateCommand && command.input.Key?.pk === 'streams') {
-            failCounter = false;
-            return Promise.reject(Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' }));
-          }
-          return doc.send(command);
-        }) as any,
-      },
-    };
-    await expect(handleCoordinatorEvent(kafkaEvent(records), flaky)).rejects.toThrow('injected');
-    expect(await h.registry.getClaim('d-2')).toMatchObject({ status: 'claimed' });
-    expect(h.ecs.calls).toHaveLength(0);
-
-    expect(await handleCoordinatorEvent(kafkaEvent(records), flaky)).toMatchObject({ launched: 2, duplicates: 0 });
-    expect(await handleCoordinatorEvent(kafkaEvent(records), flaky)).toMatchObject({ launched: 0, duplicates: 1 });
-    expect(h.ecs.calls).toHaveLength(2);
-    expect(await h.registry.activeStreams()).toBe(1);
-  });
+  // a third stream waits past maxStreamWait: expired, producers told why
+  await kit.invoke(kit.batch(kit.init('third')));
+  kit.now += minutes(11);
+  const expired = await kit.reconcile();
+  expect(expired.scheduler!.expired).toBe(1);
+  const told = kit.output.statuses.filter((m) => m.streamId === 'third');
+  expect(told.map((m) => m.status)).toEqual(['waiting', 'expired']);
+  expect(told[1].reason).toContain('maxStreamWait');
+  expect(await kit.registry.pointer('third')).toMatchObject({ status: 'expired' });
+  // capacity returns; the producer sends the stream-init again: launched as generation 2
+  kit.ecs.exit(kit.liveTasksOf('second')[0], 0);
+  await kit.reconcile();
+  await kit.invoke(kit.batch(kit.init('third')));
+  expect(kit.liveTasksOf('third')).toHaveLength(1);
+  expect((await kit.stream('third'))!.generation).toBe(2);
+  expect(kit.output.statuses.filter((m) => m.streamId === 'third').map((m) => m.statusId)).toEqual(['third/1/waiting', 'third/1/expired', 'third/2/running']);
 });
 
-describe('launch retry policy (launchEngineTask, ECS mocked)', () => {
-  const request = { cluster: 'c', taskDefinition: 'td' };
-  const token = (g: number) => `token-${g}`;
+test('finding 4 (cont.): a launch that cannot succeed fails the stream, and a new stream-init launches it again', async () => {
+  const kit = await CoordinatorKit.create(dynamo);
+  kit.ecs.script.runTask.push('invalid');
+  await kit.invoke(kit.batch(kit.init('bad-params')));
+  await kit.reconcile();
+  expect(kit.output.statusesOf('bad-params')).toEqual(['failed']);
+  expect(kit.output.statuses.find((m) => m.status === 'failed')!.reason).toContain('InvalidParameterException');
+  await kit.invoke(kit.batch(kit.init('bad-params')));
+  expect(kit.liveTasksOf('bad-params')).toHaveLength(1);
+});
 
-  test('the back-off never sums past maxTotalDelayMs, whatever the jitter draws', async () => {
-    const ecs = new FakeEcs().script('*', 'throttle', 'throttle', 'throttle', 'throttle', 'throttle', 'throttle');
-    const sleeps: number[] = [];
-    const result = await launchEngineTask(request, token, {
-      ecs,
-      sleep: async (ms) => { sleeps.push(ms); },
-      random: () => 0.999,
-      retry: { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 8_000, maxTotalDelayMs: 5_000 },
-    });
-    expect(result).toMatchObject({ ok: false, retryable: true });
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5_000);
-    expect(ecs.calls.length).toBe(result.attempts);
-    expect(result.ok ? '' : result.error).toContain('ThrottlingException');
-  });
+test('finding 5: a task interrupted mid-stream (Spot, exit 137) is launched again and the stream goes on', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { scheduling: { maxLaunchAttempts: 2 } });
+  await kit.invoke(kit.batch(kit.init('spot')));
+  kit.ecs.startAll();
+  const first = kit.liveTasksOf('spot')[0];
+  const summary = await kit.invoke(kit.ecs.exit(first, 137, 'SpotInterruption', 'Your Spot Task was interrupted.'));
+  expect(summary.scheduler).toMatchObject({ relaunches: 1, launched: 1 });
+  const [second] = kit.liveTasksOf('spot');
+  expect(second).not.toBe(first);
+  expect(kit.ecs.tasks.get(second)!.env.ENGINE_LAUNCH_ATTEMPT).toBe('2');
+  // interrupted again: maxLaunchAttempts (2) used, the stream fails and producers are told
+  kit.ecs.startAll();
+  const last = await kit.invoke(kit.ecs.exit(second, 1));
+  expect(last.scheduler!.failed).toBe(1);
+  expect(kit.output.statusesOf('spot')).toEqual(['running', 'failed']);
+  expect(kit.emf.at(-1)).toMatchObject({ StreamsFailed: 1, EngineRelaunches: 0 });
+});
 
-  test('each delay stays under its exponential ceiling (capped at maxDelayMs)', async () => {
-    const ecs = new FakeEcs().script('*', 'throttle', 'throttle', 'throttle', 'throttle');
-    const sleeps: number[] = [];
-    const result = await launchEngineTask(request, token, { ecs, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.999 });
-    expect(result).toMatchObject({ ok: true, attempts: 5 });
-    expect(sleeps).toEqual([999, 1998, 3996, 7992]);
-    expect(ecs.calls.map((c) => c.clientToken)).toEqual(['token-0', 'token-1', 'token-2', 'token-3', 'token-4']);
-  });
+test('finding 6: a task still running past streamEndGrace is stopped, and its slot is given on only when it stopped', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1, scheduling: { streamEndGraceSeconds: 300 } });
+  await kit.invoke(kit.batch(kit.init('lingers'), kit.init('next')));
+  kit.ecs.startAll();
+  await kit.invoke(kit.batch(kit.end('lingers'), kit.heartbeat('lingers', 'transcribe')));
+  kit.now += minutes(4);
+  await kit.invoke(kit.batch(kit.heartbeat('lingers', 'transcribe')));
+  expect(kit.ecs.calls.filter((c) => c.operation === 'stopTask')).toHaveLength(0);
+  kit.now += minutes(2);
+  await kit.reconcile();
+  expect(kit.ecs.calls.filter((c) => c.operation === 'stopTask')).toHaveLength(1);
+  expect(kit.liveTasksOf('next')).toHaveLength(0); // the lingering task has not stopped yet
+  const events = kit.ecs.settle();
+  await kit.invoke(events[0]);
+  expect(kit.output.statusesOf('lingers')).toEqual(['running', 'finished']);
+  expect(kit.liveTasksOf('next')).toHaveLength(1);
+});
 
-  test('a failure reason that is not about capacity is not retried', async () => {
-    const ecs: EcsRunTask = { runTask: async () => ({ $metadata: {}, tasks: [], failures: [{ reason: 'MISSING', arn: 'arn:x' }] }) };
-    const result = await launchEngineTask(request, token, { ecs, sleep: async () => undefined, random: () => 0 });
-    expect(result).toEqual({ ok: false, error: 'MISSING', attempts: 1, retryable: false });
-  });
+test('finding 6 (cont.): missed heartbeats stop the task and launch it again; maxStreamDuration fails the stream', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { scheduling: { heartbeatTimeoutSeconds: 120, maxStreamDurationSeconds: 3600 } });
+  await kit.invoke(kit.batch(kit.init('silent')));
+  kit.ecs.startAll();
+  kit.now += minutes(1);
+  await kit.reconcile();
+  expect(kit.ecs.calls.filter((c) => c.operation === 'stopTask')).toHaveLength(0);
+  kit.now += minutes(2); // 3 minutes running, no heartbeat
+  await kit.reconcile();
+  expect(kit.ecs.calls.filter((c) => c.operation === 'stopTask')).toHaveLength(1);
+  const summary = await kit.invoke(kit.ecs.settle()[0]);
+  expect(summary.scheduler).toMatchObject({ relaunches: 1, launched: 1 });
+  // the new task beats; a heartbeat of the old task is not taken for it
+  kit.ecs.startAll();
+  const current = (await kit.stream('silent'))!.jobs.transcribe;
+  const oldTaskId = [...kit.ecs.tasks.keys()][0].split('/').pop();
+  await kit.invoke(kit.batch(kit.heartbeat('silent', 'transcribe', oldTaskId)));
+  expect((await kit.stream('silent'))!.jobs.transcribe.lastHeartbeatAt).toBeUndefined();
+  const stops = () => kit.ecs.calls.filter((c) => c.operation === 'stopTask');
+  let minute = 3;
+  while (stops().length < 2 && minute < 120) {
+    kit.now += minutes(1);
+    minute++;
+    await kit.invoke(kit.batch(kit.heartbeat('silent', 'transcribe', current.taskId)));
+  }
+  // beating for an hour does not keep it past maxStreamDuration (counted from the stream's first task)
+  expect(minute).toBe(61);
+  expect(stops()[1].input).toMatchObject({ task: current.taskArn, reason: 'stream-engine-pipeline: max-duration' });
+  // while it takes its time to stop, the stop is asked again each minute, and nothing else is launched
+  kit.now += minutes(1);
+  await kit.reconcile();
+  expect(stops()).toHaveLength(3);
+  expect(kit.ecs.tasks.size).toBe(2);
+  await kit.invoke(kit.ecs.settle()[0]);
+  expect(kit.output.statusesOf('silent')).toEqual(['running', 'failed']);
+});
+
+test('finding 8: poison control records go to the dead-letter topic with their bytes; the batch succeeds', async () => {
+  const kit = await CoordinatorKit.create(dynamo);
+  const garbage = Buffer.from([0xff, 0xfe, 0x00, 0x7b]);
+  const poison = kit.record(garbage, 'k');
+  const invalid = kit.record({ type: 'stream-init', version: 1, streamId: 'x y', createdAt: new Date(T0).toISOString(), source: { kind: 'push' } });
+  const summary = await kit.invoke(kit.batch(poison, invalid, kit.init('good'), kit.init('nobody', ['no-such-engine'])));
+  expect(summary).toMatchObject({ records: 4, malformed: 3, opened: 1 });
+  expect(kit.output.deadLetters).toHaveLength(3);
+  expect(kit.output.deadLetters[0].record.value).toEqual(garbage);
+  expect(kit.output.deadLetters[1].error).toContain('/streamId must match');
+  expect(kit.output.deadLetters[2].error).toContain('no-such-engine');
+  expect(kit.liveTasksOf('good')).toHaveLength(1);
+  expect(kit.emf.at(-1)).toMatchObject({ MalformedControlMessages: 3 });
+  // when the dead-letter topic cannot be written, the batch fails (and is retried) rather than dropping the record
+  kit.output.failing = true;
+  await expect(kit.invoke(kit.batch(kit.record(garbage)))).rejects.toThrow(/Kafka is unreachable/);
+});
+
+test('a stream with two engines holds one slot; every engine gets its own task', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { engines: ['transcribe', 'faces'], maxConcurrentStreams: 1 });
+  await kit.invoke(kit.batch(kit.init('two'), kit.init('later')));
+  expect(kit.liveTasksOf('two')).toHaveLength(2);
+  expect(kit.liveTasksOf('later')).toHaveLength(0);
+  kit.ecs.startAll();
+  const [a, b] = kit.liveTasksOf('two');
+  await kit.invoke(kit.ecs.exit(a, 0));
+  expect(kit.liveTasksOf('later')).toHaveLength(0); // one engine still runs
+  await kit.invoke(kit.ecs.exit(b, 0));
+  expect(kit.liveTasksOf('later')).toHaveLength(2);
+});
+
+test('a lost task-stopped event is made up by the reconciler (DescribeTasks)', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+  await kit.invoke(kit.batch(kit.init('quiet'), kit.init('behind')));
+  kit.ecs.startAll();
+  kit.ecs.exit(kit.liveTasksOf('quiet')[0], 0); // its event never arrives
+  await kit.reconcile();
+  expect(kit.output.statusesOf('quiet')).toEqual(['running', 'finished']);
+  expect(kit.liveTasksOf('behind')).toHaveLength(1);
+});
+
+test('two invocations at once: one runs the scheduler, the other leaves it to the holder, and nothing is launched twice', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 3 });
+  const results = await Promise.all([
+    kit.invoke(kit.batch(kit.init('p1'), kit.init('p2'))),
+    kit.invoke(kit.batch({ ...kit.init('p3'), partition: 1 }, { ...kit.init('p4'), partition: 1 })),
+  ]);
+  expect(results.filter((r) => r.scheduler).length).toBeGreaterThanOrEqual(1);
+  await kit.reconcile();
+  expect(kit.streamsWithLiveTasks().size).toBe(3);
+  expect(kit.ecs.tasks.size).toBe(3);
+  expect(['p1', 'p2', 'p3'].every((s) => kit.liveTasksOf(s).length === 1)).toBe(true);
+  expect(T0).toBeLessThanOrEqual(kit.now);
 });
