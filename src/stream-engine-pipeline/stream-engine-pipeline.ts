@@ -390,9 +390,11 @@ export class StreamEnginePipeline extends Construct {
   }
 
   /**
-   * The pipeline's alarms: dead letters; with stream engines, Coordinator errors, launch
-   * failures, a stream waiting over half of maxStreamWait, failed and expired streams; with
-   * object engines, lag reading and a stopped lag scaler. `alarmActions` are on all of them.
+   * Every alarm the pipeline creates, each with the `alarmActions`.
+   *
+   * Dead letters always; with stream engines: Coordinator errors, launch failures, a stream
+   * waiting over half of maxStreamWait, failed streams, expired streams; with object engines:
+   * lag reading failures and a stopped lag scaler.
    */
   public get alarms(): cloudwatch.IAlarm[] {
     return [...this.panel.alarms];
