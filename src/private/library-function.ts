@@ -104,13 +104,17 @@ export function grantVpcNetworkInterfaces(fn: lambda.Function): void {
 /**
  * Adds statements a reviewer must accept (resources that cannot be narrowed further) to a policy
  * of the function's own, apart from its other grants, and acknowledges them there: the
- * acknowledgment then covers these statements and none of the function's other grants. The
- * function's resource waits for the policy: Lambda checks the network-interface permissions when
- * it creates a VPC function.
+ * acknowledgment then covers these statements and none of the function's other grants. Each
+ * `concern` (e.g. 'Ecs') gets a policy of its own, so that two concerns that both need
+ * `Resource::*` each carry their own reason (cdk-nag reads the first matching acknowledgment).
+ * The function's resource waits for the policy: Lambda checks the network-interface permissions
+ * when it creates a VPC function.
  */
-export function addReviewedStatements(fn: lambda.Function, statements: iam.PolicyStatement[], acknowledgments: Acknowledgment[]): iam.Policy {
+export function addReviewedStatements(
+  fn: lambda.Function, statements: iam.PolicyStatement[], acknowledgments: Acknowledgment[], concern = '',
+): iam.Policy {
   const scope = fn.node.scope as Construct;
-  const id = `${fn.node.id}ReviewedPolicy`;
+  const id = `${fn.node.id}${concern}ReviewedPolicy`;
   let policy = scope.node.tryFindChild(id) as iam.Policy | undefined;
   if (!policy) {
     policy = new iam.Policy(scope, id, { roles: [fn.role!] });

@@ -26,6 +26,10 @@ export interface EngineContext {
   readonly vpc: ec2.IVpc;
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly securityGroup: ec2.ISecurityGroup;
+  /** Where stream engines send their heartbeats (read by the Coordinator). */
+  readonly controlTopic: PipelineTopic;
+  /** How often stream engines send a heartbeat (ENGINE_HEARTBEAT_INTERVAL_SECONDS). */
+  readonly heartbeatIntervalSeconds: number;
   readonly rawStreamsTopic: PipelineTopic;
   readonly objectsTopic: PipelineTopic;
   readonly resultsTopic: PipelineTopic;
@@ -59,12 +63,15 @@ export interface EngineTaskSpec {
   readonly consumerGroup: string;
   /** Group names the task may use: the group itself, or `<prefix>.*`. */
   readonly groupPattern: string;
+  /** Stream engines: the task sends heartbeats to the control topic (and may write there). */
+  readonly sendsHeartbeats?: boolean;
 }
 
 const ENGINE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const RESERVED_ENV = new Set<string>([
   env.ENV_KAFKA_BROKERS, env.ENV_KAFKA_AUTH, env.ENV_KAFKA_SCRAM_SECRET_ARN, env.ENV_ENGINE_NAME, env.ENV_INPUT_TOPICS,
   env.ENV_OUTPUT_TOPIC, env.ENV_DEAD_LETTER_TOPIC, env.ENV_CONSUMER_GROUP, env.ENV_STREAM_ID,
+  env.ENV_CONTROL_TOPIC, env.ENV_HEARTBEAT_INTERVAL, env.ENV_LAUNCH_ATTEMPT,
 ]);
 
 /** Engine names end up in topic groups, log groups and resource names. */
@@ -122,11 +129,18 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
       [env.ENV_OUTPUT_TOPIC]: outputTopic.topicName,
       [env.ENV_DEAD_LETTER_TOPIC]: context.deadLetterTopic.topicName,
       [env.ENV_CONSUMER_GROUP]: spec.consumerGroup,
+      ...(spec.sendsHeartbeats ? {
+        [env.ENV_CONTROL_TOPIC]: context.controlTopic.topicName,
+        [env.ENV_HEARTBEAT_INTERVAL]: String(context.heartbeatIntervalSeconds),
+      } : {}),
     },
   });
   grantKafkaAccess(taskDefinition.taskRole, context.binding, {
     readTopics: spec.inputTopics.map((t) => t.topicName),
-    writeTopics: [outputTopic.topicName, context.deadLetterTopic.topicName],
+    writeTopics: [
+      outputTopic.topicName, context.deadLetterTopic.topicName,
+      ...(spec.sendsHeartbeats ? [context.controlTopic.topicName] : []),
+    ],
     groups: [spec.groupPattern],
   });
   acknowledge(taskDefinition, [{

@@ -1,6 +1,7 @@
 import { Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { openEventSourceNetwork } from './event-source-network';
 import { KafkaBusBinding, KafkaBusContext, KafkaClientAuth } from './kafka-bus';
 
 /** What one Kafka client of the pipeline may do. Group names may end with `*`. */
@@ -25,7 +26,9 @@ export function grantKafkaAccess(grantee: iam.IGrantable, binding: KafkaBusBindi
   const clusterArn = binding.clusterArn;
   const topicArns = (names: string[] = []) => names.map((n) => mskResourceArn(clusterArn, 'topic', n));
   const statements: iam.PolicyStatement[] = [new iam.PolicyStatement({
-    actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+    // The library's producers (the Coordinator, the example engines) are idempotent, which MSK
+    // authorizes as WriteDataIdempotently on the cluster.
+    actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', ...(access.writeTopics?.length ? ['kafka-cluster:WriteDataIdempotently'] : [])],
     resources: [clusterArn],
   })];
   if (access.readTopics?.length) {
@@ -76,6 +79,12 @@ export function mskResourceArn(clusterArn: string, kind: 'topic' | 'group', name
  * Feeds `fn` from the control topic with a Kafka event source mapping. Built directly rather
  * than with aws-lambda-event-sources, whose MSK source attaches the AWS managed policy
  * AWSLambdaMSKExecutionRole: the grants here are scoped to the cluster, topic and group.
+ *
+ * No retry limit, on-failure destination or partial batch response: Lambda offers those for
+ * Kafka only in provisioned mode, whose event pollers are billed by the hour. The Coordinator
+ * never fails a batch for a bad message (it copies it to the dead-letter topic and goes on); a
+ * batch fails only when DynamoDB or Kafka cannot be reached, and then the mapping's retry until
+ * it succeeds is what keeps every control message.
  */
 export function addControlTopicEventSource(
   fn: lambda.Function, binding: KafkaBusBinding, context: KafkaBusContext, topic: string, consumerGroupId: string,
@@ -84,13 +93,7 @@ export function addControlTopicEventSource(
   if (binding.scramSecret) {
     access.push({ type: lambda.SourceAccessConfigurationType.SASL_SCRAM_512_AUTH, uri: binding.scramSecret.secretArn });
   }
-  if (!binding.clusterArn) {
-    // Self-managed brokers: the mapping's network interfaces go in the pipeline's subnets.
-    for (const subnetId of context.vpc.selectSubnets(context.vpcSubnets).subnetIds) {
-      access.push({ type: lambda.SourceAccessConfigurationType.VPC_SUBNET, uri: `subnet:${subnetId}` });
-    }
-    access.push({ type: lambda.SourceAccessConfigurationType.VPC_SECURITY_GROUP, uri: `security_group:${context.clientSecurityGroup.securityGroupId}` });
-  }
+  access.push(...openEventSourceNetwork(binding, context));
   const mapping = new lambda.EventSourceMapping(fn, 'ControlTopicSource', {
     target: fn,
     ...(binding.clusterArn

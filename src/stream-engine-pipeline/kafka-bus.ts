@@ -95,8 +95,11 @@ export interface BootstrapBrokersKafkaBusOptions {
 
   /**
    * The brokers' security group: the pipeline opens it to its engines and Lambdas on the
-   * brokers' port.
-   * @default - you allow the pipeline's security group (`pipeline.connections`) yourself
+   * brokers' port. With `clusterArn` (an MSK event source, whose network interfaces use the
+   * cluster's security groups) the pipeline also lets it reach itself on that port and send
+   * HTTPS anywhere (the Lambda and STS endpoints), as AWS Lambda's MSK network page asks.
+   * @default - you allow the pipeline's security group (`pipeline.connections`) yourself, and
+   * with `clusterArn` add those event source rules to the cluster's security group
    */
   readonly brokerSecurityGroup?: ec2.ISecurityGroup;
 }

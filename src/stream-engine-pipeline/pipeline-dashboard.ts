@@ -15,26 +15,41 @@ interface AlarmShape {
   readonly missing: cloudwatch.TreatMissingData;
 }
 
+export interface PipelineDashboardProps {
+  readonly pipelineName: string;
+  /** Added as alarm and OK actions to every alarm. */
+  readonly alarmActions: cloudwatch.IAlarmAction[];
+  /** maxStreamWait: the oldest-waiting-stream alarm fires at half of it. */
+  readonly maxStreamWait: Duration;
+}
+
 /**
  * The pipeline's dashboard and alarms, filled in as engines are added: lag and tasks per object
- * engine, active and rejected streams, Lambda errors, dead letters.
+ * engine, running and waiting streams, failed, expired and relaunched streams, Lambda errors,
+ * dead letters.
  */
 export class PipelineDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
   private readonly lagWidget: cloudwatch.GraphWidget;
   private readonly tasksWidget: cloudwatch.GraphWidget;
-  private readonly streamsWidget: cloudwatch.GraphWidget;
   private readonly errorsWidget: cloudwatch.GraphWidget;
 
-  constructor(scope: Construct, id: string, private readonly pipelineName: string) {
+  constructor(scope: Construct, id: string, private readonly props: PipelineDashboardProps) {
     super(scope, id);
     this.lagWidget = new cloudwatch.GraphWidget({ title: 'Consumer lag per object engine', width: 12 });
     this.tasksWidget = new cloudwatch.GraphWidget({ title: 'Object engine tasks: desired (lag scaler) and running', width: 12 });
-    this.streamsWidget = new cloudwatch.GraphWidget({
-      title: 'Streams',
+    const streamsWidget = new cloudwatch.GraphWidget({
+      title: 'Streams: running and waiting (left), oldest wait in seconds (right)',
       width: 12,
-      left: [this.pipelineMetric(env.METRIC_ACTIVE_STREAMS, 'Maximum'), this.pipelineMetric(env.METRIC_STREAMS_REJECTED, 'Sum'), this.pipelineMetric(env.METRIC_LAUNCH_FAILURES, 'Sum')],
+      left: [this.pipelineMetric(env.METRIC_ACTIVE_STREAMS, 'Maximum'), this.pipelineMetric(env.METRIC_STREAMS_WAITING, 'Maximum')],
+      right: [this.pipelineMetric(env.METRIC_OLDEST_WAIT_SECONDS, 'Maximum')],
+    });
+    const outcomesWidget = new cloudwatch.GraphWidget({
+      title: 'Streams failed and expired, engines relaunched, launch failures',
+      width: 12,
+      left: [env.METRIC_STREAMS_FAILED, env.METRIC_STREAMS_EXPIRED, env.METRIC_ENGINE_RELAUNCHES, env.METRIC_LAUNCH_FAILURES]
+        .map((name) => this.pipelineMetric(name, 'Sum')),
     });
     this.errorsWidget = new cloudwatch.GraphWidget({
       title: 'Errors and dead letters',
@@ -43,8 +58,8 @@ export class PipelineDashboard extends Construct {
       right: [this.pipelineMetric(env.METRIC_DEAD_LETTERS, 'Maximum')],
     });
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
-      dashboardName: `${pipelineName}-stream-engine-pipeline`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
-      widgets: [[this.lagWidget, this.tasksWidget], [this.streamsWidget, this.errorsWidget]],
+      dashboardName: `${props.pipelineName}-stream-engine-pipeline`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
+      widgets: [[this.lagWidget, this.tasksWidget], [streamsWidget, outcomesWidget], [this.errorsWidget]],
     });
     this.alarm('DeadLettersAlarm', this.pipelineMetric(env.METRIC_DEAD_LETTERS, 'Maximum').with({ period: Duration.minutes(5) }), {
       description: 'Messages arrived on the dead-letter topic',
@@ -84,6 +99,28 @@ export class PipelineDashboard extends Construct {
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       missing: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    const halfWait = Math.floor(this.props.maxStreamWait.toSeconds() / 2);
+    this.alarm('OldestStreamWaitAlarm', this.pipelineMetric(env.METRIC_OLDEST_WAIT_SECONDS, 'Maximum'), {
+      description: `A stream has waited more than ${halfWait} s for a free slot (half of maxStreamWait): raise maxConcurrentStreams or check launches, or it expires`,
+      threshold: halfWait,
+      evaluationPeriods: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm('StreamsFailedAlarm', this.pipelineMetric(env.METRIC_STREAMS_FAILED, 'Sum').with({ period: Duration.minutes(5) }), {
+      description: 'Streams failed (launch attempts used up, maxStreamDuration reached, or a launch that cannot succeed): producers were told on the results topic',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm('StreamsExpiredAlarm', this.pipelineMetric(env.METRIC_STREAMS_EXPIRED, 'Sum').with({ period: Duration.minutes(5) }), {
+      description: 'Streams expired after waiting maxStreamWait for a free slot: producers were told on the results topic',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   public addLagScaler(fn: lambda.IFunction): void {
@@ -105,21 +142,28 @@ export class PipelineDashboard extends Construct {
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, o: AlarmShape): void {
-    this.alarms.push(new cloudwatch.Alarm(this, id, {
-      alarmDescription: `${o.description} (pipeline ${this.pipelineName})`,
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: `${o.description} (pipeline ${this.props.pipelineName})`,
       metric,
       threshold: o.threshold,
       evaluationPeriods: o.evaluationPeriods,
       comparisonOperator: o.comparison,
       treatMissingData: o.missing,
-    }));
+    });
+    // OK actions too: whoever was told of the problem is told when it is over. (Called with no
+    // actions, these would still write empty action lists into the template.)
+    if (this.props.alarmActions.length > 0) {
+      alarm.addAlarmAction(...this.props.alarmActions);
+      alarm.addOkAction(...this.props.alarmActions);
+    }
+    this.alarms.push(alarm);
   }
 
   private pipelineMetric(metricName: string, statistic: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: env.METRIC_NAMESPACE,
       metricName,
-      dimensionsMap: { [env.METRIC_DIMENSION_PIPELINE]: this.pipelineName },
+      dimensionsMap: { [env.METRIC_DIMENSION_PIPELINE]: this.props.pipelineName },
       statistic,
       period: PERIOD,
     });
@@ -129,7 +173,7 @@ export class PipelineDashboard extends Construct {
     return new cloudwatch.Metric({
       namespace: env.METRIC_NAMESPACE,
       metricName,
-      dimensionsMap: { [env.METRIC_DIMENSION_PIPELINE]: this.pipelineName, [env.METRIC_DIMENSION_ENGINE]: engine },
+      dimensionsMap: { [env.METRIC_DIMENSION_PIPELINE]: this.props.pipelineName, [env.METRIC_DIMENSION_ENGINE]: engine },
       statistic,
       period: PERIOD,
       label: `${engine} ${metricName === env.METRIC_CONSUMER_LAG ? 'lag' : 'desired'}`,

@@ -17,18 +17,19 @@ import { LagScalerFunction } from './lag-scaler-function';
 import { ObjectEngine, ObjectEngineOptions } from './object-engine';
 import { PipelineDashboard } from './pipeline-dashboard';
 import { PipelineTopic, PipelineTopicOptions } from './pipeline-topic';
+import { RECONCILE_EVENT } from './runtime/coordinator-events';
 import { taskStartedByPrefix } from './runtime/engine-launcher';
 import * as env from './runtime/environment';
-import { EngineRefs, PipelineConfig } from './runtime/pipeline-config';
+import { EngineRefs, PipelineConfig, StreamSchedulingConfig } from './runtime/pipeline-config';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY, REGISTRY_TTL_ATTRIBUTE } from './runtime/registry-schema';
 import { StreamEngine, StreamEngineOptions } from './stream-engine';
 import { TopicProvisionerFunction } from './topic-provisioner-function';
 import { packedConfigVariable } from '../private/handler-config';
-import { addReviewedStatements, grantVpcNetworkInterfaces, HandlerClass, libraryFunction, LibraryFunctionOptions } from '../private/library-function';
+import { addReviewedStatements, HandlerClass, libraryFunction, LibraryFunctionOptions } from '../private/library-function';
 import { Acknowledgment } from '../private/nag';
 import { skipCheckov } from '../private/scanner-skips';
 import { secureTable } from '../private/secure-table';
-import { describe, invalidProp, requireDuration, requireInteger } from '../private/validation';
+import { describe, formatMs, invalidProp, requireDuration, requireInteger } from '../private/validation';
 
 /** Props for `StreamEnginePipeline`. */
 export interface StreamEnginePipelineProps {
@@ -37,7 +38,10 @@ export interface StreamEnginePipelineProps {
 
   /**
    * Where engines and Lambdas run: private subnets with a route to AWS APIs and your registry.
-   * @default - the VPC's private subnets with egress
+   * Lambda's Kafka event source calls the Lambda and STS endpoints (and Secrets Manager with
+   * SCRAM) from these subnets, or from the MSK cluster's: isolated subnets need interface VPC
+   * endpoints for them, as well as for ECS, DynamoDB, CloudWatch Logs and your image registry.
+   * @default - the VPC's private subnets with egress (a NAT gateway route)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -84,10 +88,69 @@ export interface StreamEnginePipelineProps {
   readonly deadLetterTopic?: PipelineTopicOptions;
 
   /**
-   * The most streams processed at once; further stream inits are recorded as rejected.
+   * The most streams processed at once (running stream engine tasks). Further streams wait, in
+   * arrival order, and are launched as slots free up; their data waits in Kafka.
    * @default 20
    */
   readonly maxConcurrentStreams?: number;
+
+  /**
+   * How long a stream may wait for a free slot. A stream that waited longer is expired, and
+   * producers are told on the results topic (a `stream-status` message): a live stream that
+   * waited this long is far behind real time. 1 minute at least (the Coordinator reconciles
+   * every minute), and at most the raw streams topic's retention, or the stream's first
+   * messages could be deleted before its engine reads them.
+   * @default Duration.minutes(15)
+   */
+  readonly maxStreamWait?: Duration;
+
+  /**
+   * How long a stream engine task may keep running after its stream's end-of-stream message
+   * before the Coordinator stops it: time to drain the stream's last messages and write its
+   * results. An engine that exits by itself frees its slot at once. 30 seconds to 1 day. The
+   * default leaves an engine minutes to finish the stream's last chunks, while a task that never
+   * exits holds its slot only that long.
+   * @default Duration.minutes(5)
+   */
+  readonly streamEndGrace?: Duration;
+
+  /**
+   * The longest a stream engine task may run. The Coordinator stops a task that ran longer and
+   * the stream fails (producers are told on the results topic): this bounds what a stream whose
+   * end-of-stream never comes can cost. 1 minute to 30 days. The default covers a full day of
+   * live stream; a forgotten stream costs at most a day of one task.
+   * @default Duration.hours(24)
+   */
+  readonly maxStreamDuration?: Duration;
+
+  /**
+   * A stream engine task that sent no heartbeat for this long is stopped and launched again (it
+   * resumes from its consumer group's committed offset). Stream engines send one to the control
+   * topic every heartbeatTimeout / 4, at most every 30 s (`ENGINE_HEARTBEAT_INTERVAL_SECONDS`),
+   * so a few lost heartbeats never count as a hung engine. 30 seconds to 1 hour. With the
+   * default a hung engine is replaced within about 3 minutes (the timeout, then the next
+   * minute's reconcile run), and an engine sends a heartbeat every 30 s.
+   * @default Duration.minutes(2)
+   */
+  readonly heartbeatTimeout?: Duration;
+
+  /**
+   * Launches of one stream engine for one stream, the first one included, before the stream
+   * fails: a task that stops before its stream's end (Fargate Spot interruption, crash, out of
+   * memory, missed heartbeats) is launched again until then. 1 to 10. The default rides out a
+   * Spot interruption or two, while a stream that crashes its engine every time fails (and
+   * producers are told) within minutes instead of occupying a slot for good.
+   * @default 3
+   */
+  readonly maxLaunchAttempts?: number;
+
+  /**
+   * Where the pipeline's alarms notify people, e.g. `new cloudwatch_actions.SnsAction(topic)`:
+   * each action is added to every alarm the pipeline creates (see `alarms`), for ALARM and for
+   * OK, so whoever hears of a problem also hears when it is over.
+   * @default - no actions: the alarms notify no one until you add actions to `alarms`
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
    * How often the lag scaler reads consumer lag (1 to 60 seconds).
@@ -122,12 +185,21 @@ export interface StreamEnginePipelineProps {
 const PIPELINE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 /** The Lambdas that carry engine config: each gets only its own kind of engine (see runtimeConfig). */
 type EngineLambda = 'coordinator' | 'lagScaler';
-/** RunTask may run any revision of a stream engine's family, and tags the tasks it starts. */
-const RUN_TASK_ACKNOWLEDGMENT: Acknowledgment = {
+/** The Coordinator's ECS statements, in a reviewed policy of their own ('Ecs'). */
+const ECS_ACKNOWLEDGMENTS: Acknowledgment[] = [{
   id: 'AwsSolutions-IAM5',
-  reason: 'RunTask may run any revision of each stream engine\'s task definition family (task-definition/<family>:*) and tags the tasks it starts, whose ids do not exist yet (task/<cluster>/*, only for RunTask).',
+  reason: 'RunTask may run any revision of each stream engine\'s task definition family (task-definition/<family>:*); the Coordinator tags the tasks RunTask starts and describes and stops tasks of the pipeline\'s cluster, whose ids are not known at deploy time (task/<cluster>/*).',
   appliesTo: [{ regex: '/^Resource::.*(:\\*|/\\*)$/g' }],
-};
+}, {
+  id: 'AwsSolutions-IAM5',
+  reason: 'ecs:ListTasks has no task resource to scope (it lists tasks by cluster and startedBy): the statement is limited to the pipeline\'s cluster by the ecs:cluster condition.',
+  appliesTo: ['Resource::*'],
+}];
+const DEFAULT_MAX_STREAM_WAIT = Duration.minutes(15);
+const DEFAULT_STREAM_END_GRACE = Duration.minutes(5);
+const DEFAULT_MAX_STREAM_DURATION = Duration.hours(24);
+const DEFAULT_HEARTBEAT_TIMEOUT = Duration.minutes(2);
+const DEFAULT_MAX_LAUNCH_ATTEMPTS = 3;
 
 /**
  * Real-time AI on Fargate: Kafka carries streams, objects and results; stream engines are
@@ -141,7 +213,7 @@ export class StreamEnginePipeline extends Construct {
   public readonly bootstrapBrokers: string;
   /** The ECS cluster of the engines. */
   public readonly cluster: ecs.ICluster;
-  /** The security group of engines and pipeline Lambdas: the only one the brokers admit. */
+  /** The security group of engines and pipeline Lambdas: the brokers admit it (and, for Lambda's Kafka event source, themselves). */
   public readonly connections: ec2.Connections;
   /** Stream records and lag scaler state. */
   public readonly registryTable: dynamodb.ITable;
@@ -182,11 +254,16 @@ export class StreamEnginePipeline extends Construct {
     }
     requireInteger(where, 'maxConcurrentStreams', props.maxConcurrentStreams, 1, 10_000);
     requireDuration(where, 'lagPollInterval', props.lagPollInterval, 1_000, 60_000);
+    requireDuration(where, 'maxStreamWait', props.maxStreamWait, 60_000, 3650 * 86_400_000);
+    requireDuration(where, 'streamEndGrace', props.streamEndGrace, 30_000, 86_400_000);
+    requireDuration(where, 'maxStreamDuration', props.maxStreamDuration, 60_000, 30 * 86_400_000);
+    requireDuration(where, 'heartbeatTimeout', props.heartbeatTimeout, 30_000, 3_600_000);
+    requireInteger(where, 'maxLaunchAttempts', props.maxLaunchAttempts, 1, 10);
 
     const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const securityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
       vpc: props.vpc,
-      description: `Engines and Lambdas of stream engine pipeline ${this.pipelineName}: no inbound traffic`,
+      description: `Engines and Lambdas of stream engine pipeline ${this.pipelineName}`,
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
@@ -212,11 +289,16 @@ export class StreamEnginePipeline extends Construct {
     this.objectsTopic = this.createTopic(`${this.pipelineName}.objects`, props.objectsTopic ?? {}, 12);
     this.resultsTopic = this.createTopic(`${this.pipelineName}.results`, props.resultsTopic ?? {}, 12);
     this.deadLetterTopic = this.createTopic(`${this.pipelineName}.dead-letter`, props.deadLetterTopic ?? {}, 3);
+    requireWaitWithinRetention(where, props.maxStreamWait ?? DEFAULT_MAX_STREAM_WAIT, this.rawStreamsTopic);
 
     this.engineContext = {
       pipelineName: this.pipelineName,
       pipelinePath: this.node.path,
       cluster: this.cluster,
+      controlTopic: this.controlTopic,
+      // A quarter of the timeout: three heartbeats can be lost before the engine counts as hung.
+      // heartbeatTimeout is at least 30 s, so the interval is at least 7 s.
+      heartbeatIntervalSeconds: Math.min(30, Math.floor((props.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT).toSeconds() / 4)),
       binding: this.binding,
       vpc: props.vpc,
       vpcSubnets: subnets,
@@ -228,7 +310,11 @@ export class StreamEnginePipeline extends Construct {
       logRetention: this.logRetention,
       topicsReady: this.topicsReady,
     };
-    this.panel = new PipelineDashboard(this, 'Dashboard', this.pipelineName);
+    this.panel = new PipelineDashboard(this, 'Dashboard', {
+      pipelineName: this.pipelineName,
+      alarmActions: props.alarmActions ?? [],
+      maxStreamWait: props.maxStreamWait ?? DEFAULT_MAX_STREAM_WAIT,
+    });
     this.dashboard = this.panel.dashboard;
     this.node.addValidation({ validate: () => this.warnWithoutEngines() });
   }
@@ -270,7 +356,7 @@ export class StreamEnginePipeline extends Construct {
       actions: ['ecs:RunTask'],
       resources: [taskDefinitionFamilyArn(engine.taskDefinition)],
       conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
-    })], [RUN_TASK_ACKNOWLEDGMENT]);
+    })], ECS_ACKNOWLEDGMENTS, 'Ecs');
     const passRoles = [engine.taskDefinition.taskRole.roleArn];
     if (engine.taskDefinition.executionRole) passRoles.push(engine.taskDefinition.executionRole.roleArn);
     coordinator.addToRolePolicy(new iam.PolicyStatement({
@@ -303,7 +389,13 @@ export class StreamEnginePipeline extends Construct {
     return engine;
   }
 
-  /** The pipeline's alarms (dead letters, Coordinator and launch failures, lag reading); add your actions to them. */
+  /**
+   * Every alarm the pipeline creates, each with the `alarmActions`.
+   *
+   * Dead letters always; with stream engines: Coordinator errors, launch failures, a stream
+   * waiting over half of maxStreamWait, failed streams, expired streams; with object engines:
+   * lag reading failures and a stopped lag scaler.
+   */
   public get alarms(): cloudwatch.IAlarm[] {
     return [...this.panel.alarms];
   }
@@ -350,35 +442,66 @@ export class StreamEnginePipeline extends Construct {
     });
   }
 
-  /** The Coordinator exists once the first stream engine does. */
+  /**
+   * The Coordinator exists once the first stream engine does. It runs in the VPC: it produces
+   * to Kafka (stream-status messages to the results topic, bad control messages to the
+   * dead-letter topic) besides reading the control topic through its event source.
+   */
   private coordinatorFunction(): lambda.Function {
     if (this.coordinator) return this.coordinator;
-    const fn = this.pipelineFunction('Coordinator', CoordinatorFunction, 'stream engine pipeline Coordinator (launches stream engines)', {
+    const fn = this.pipelineFunction('Coordinator', CoordinatorFunction, 'stream engine pipeline Coordinator (schedules stream engines)', {
+      // A control batch or a reconcile run: DynamoDB, ECS and Kafka calls, each with a timeout.
       timeout: Duration.minutes(2),
       whenEnvironmentTooLarge: 'it carries the config and task definition ARN of every stream engine: split the stream engines over two pipelines',
-    }, false, 'coordinator');
-    skipCheckov(fn, 'CKV_AWS_117', 'The Coordinator itself only calls the ECS and DynamoDB APIs; its Kafka event source places its network interfaces in the pipeline VPC with this role, so the function needs no VPC attachment.');
-    skipCheckov(fn, 'CKV_AWS_116', 'Control messages come from a Kafka event source (failed batches are retried and then go to the dead-letter topic); task-stopped events are retried 8 times by EventBridge and the registry is reconciled on every launch.');
-    skipCheckov(fn, 'CKV_AWS_115', 'Its concurrency is bounded by the control topic\'s partitions (one batch per partition at a time); reserved concurrency would take from the account pool and can fail deployment in accounts at the minimum.');
-    // The Kafka event source places its network interfaces in the VPC with this role.
-    grantVpcNetworkInterfaces(fn);
-    this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    }, true, 'coordinator');
+    skipCheckov(fn, 'CKV_AWS_116', 'Control messages come from a Kafka event source and are handled one by one: a malformed or invalid message is copied to the dead-letter topic with its original bytes and skipped; a batch fails, and the mapping retries it, only when DynamoDB or Kafka cannot be reached, so no message is dropped. Task-stopped events are retried 8 times by EventBridge, and the every-minute reconcile run makes the registry agree with ECS whatever event was lost.');
+    skipCheckov(fn, 'CKV_AWS_115', 'Its concurrency is bounded by the control topic\'s partitions (one batch per partition at a time) and one reconcile run a minute; reserved concurrency would take from the account pool and can fail deployment in accounts at the minimum.');
+    // Query reads the queue of open streams; DeleteItem takes a closed stream out of it.
+    this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem');
     const groupId = `${this.pipelineName}.coordinator`;
     const source = addControlTopicEventSource(fn, this.binding, this.busContext, this.controlTopic.topicName, groupId);
     source.node.addDependency(this.topicsReady);
-    addReviewedStatements(fn, [new iam.PolicyStatement({
-      actions: ['ecs:TagResource'],
-      resources: [Fn.join('', ['arn:', Aws.PARTITION, ':ecs:', Aws.REGION, ':', Aws.ACCOUNT_ID, ':task/', this.cluster.clusterName, '/*'])],
-      conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
-    })], [RUN_TASK_ACKNOWLEDGMENT]);
+    grantKafkaAccess(fn, this.binding, { writeTopics: [this.resultsTopic.topicName, this.deadLetterTopic.topicName] });
+    const tasksOfCluster = Fn.join('', ['arn:', Aws.PARTITION, ':ecs:', Aws.REGION, ':', Aws.ACCOUNT_ID, ':task/', this.cluster.clusterName, '/*']);
+    addReviewedStatements(fn, [
+      new iam.PolicyStatement({
+        actions: ['ecs:TagResource'],
+        resources: [tasksOfCluster],
+        conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+        resources: [tasksOfCluster],
+      }),
+      new iam.PolicyStatement({
+        actions: ['ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+      }),
+    ], ECS_ACKNOWLEDGMENTS, 'Ecs');
     new events.Rule(this, 'StreamEngineStopped', {
       description: `Tells the Coordinator of pipeline ${this.pipelineName} when a stream engine task stops`,
       eventPattern: {
         source: ['aws.ecs'],
         detailType: ['ECS Task State Change'],
-        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'], startedBy: [{ prefix: taskStartedByPrefix(this.pipelineName) }] },
+        detail: {
+          clusterArn: [this.cluster.clusterArn],
+          lastStatus: ['STOPPED'],
+          // Every launch has a startedBy of its own (ECS allows 36 characters): match the pipeline's prefix.
+          startedBy: events.Match.prefix(taskStartedByPrefix(this.pipelineName)),
+        },
       },
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 8 })],
+    });
+    new events.Rule(this, 'CoordinatorReconcileSchedule', {
+      description: `Runs the Coordinator of pipeline ${this.pipelineName} every minute to make its stream registry agree with ECS`,
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // No retry: the next minute's run repeats the whole reconciliation.
+      targets: [new targets.LambdaFunction(fn, {
+        event: events.RuleTargetInput.fromObject(RECONCILE_EVENT),
+        retryAttempts: 0,
+        maxEventAge: Duration.seconds(60),
+      })],
     });
     this.panel.addCoordinator(fn);
     this.coordinator = fn;
@@ -466,7 +589,19 @@ export class StreamEnginePipeline extends Construct {
       streamEngines: engines === 'coordinator' ? this.streamEngines.map((e) => e._config) : [],
       objectEngines: engines === 'lagScaler' ? this.objectEngines.map((e) => e._config) : [],
       maxConcurrentStreams: this.props.maxConcurrentStreams ?? 20,
+      ...(engines === 'coordinator' ? { scheduling: this.scheduling() } : {}),
       pollIntervalSeconds: this.pollIntervalSeconds,
+    };
+  }
+
+  private scheduling(): StreamSchedulingConfig {
+    const p = this.props;
+    return {
+      maxStreamWaitSeconds: (p.maxStreamWait ?? DEFAULT_MAX_STREAM_WAIT).toSeconds(),
+      streamEndGraceSeconds: (p.streamEndGrace ?? DEFAULT_STREAM_END_GRACE).toSeconds(),
+      maxStreamDurationSeconds: (p.maxStreamDuration ?? DEFAULT_MAX_STREAM_DURATION).toSeconds(),
+      heartbeatTimeoutSeconds: (p.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT).toSeconds(),
+      maxLaunchAttempts: p.maxLaunchAttempts ?? DEFAULT_MAX_LAUNCH_ATTEMPTS,
     };
   }
 
@@ -493,6 +628,19 @@ export class StreamEnginePipeline extends Construct {
       Annotations.of(this).addWarningV2('cdk-status-and-streams:no-engines', 'The pipeline has no engines: add them with addStreamEngine() or addObjectEngine()');
     }
     return [];
+  }
+}
+
+/**
+ * A stream that waits for a slot keeps its data in the raw streams topic: waiting longer than the
+ * topic keeps messages would let Kafka delete the stream's start before its engine reads it.
+ * `retention.ms` -1 keeps messages forever.
+ */
+function requireWaitWithinRetention(where: string, maxStreamWait: Duration, rawStreamsTopic: PipelineTopic): void {
+  const retentionMs = Number(rawStreamsTopic._spec().config['retention.ms']);
+  if (maxStreamWait.isUnresolved() || !Number.isInteger(retentionMs) || retentionMs < 0) return;
+  if (maxStreamWait.toMilliseconds() > retentionMs) {
+    invalidProp(where, 'maxStreamWait', `must not be longer than the retention of the raw streams topic '${rawStreamsTopic.topicName}' (${formatMs(retentionMs)}), or a waiting stream's first messages could be deleted before its engine starts; got ${maxStreamWait.toHumanString()}. Shorten maxStreamWait or lengthen rawStreamsTopic.retention`);
   }
 }
 

@@ -18,7 +18,8 @@ export interface StreamEngineOptions extends EngineOptions {
 
 /**
  * An engine that works on one whole stream: the Coordinator starts one task of it per incoming
- * stream (ECS RunTask), with the stream id in `STREAM_ID`.
+ * stream (ECS RunTask), with the stream id in `STREAM_ID`. The task sends a heartbeat to the
+ * control topic (`ENGINE_CONTROL_TOPIC`) at least every `ENGINE_HEARTBEAT_INTERVAL_SECONDS`.
  */
 export class StreamEngine extends Construct {
   /** @internal stream engines are created by StreamEnginePipeline.addStreamEngine() */
@@ -58,6 +59,7 @@ export class StreamEngine extends Construct {
       inputTopics,
       consumerGroup: groupPrefix,
       groupPattern: `${groupPrefix}.*`,
+      sendsHeartbeats: true,
     }, where);
     this.engineName = name;
     this.taskDefinition = task.taskDefinition;

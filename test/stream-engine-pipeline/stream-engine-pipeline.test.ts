@@ -1,14 +1,17 @@
 import { gunzipSync } from 'node:zlib';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
 import { environmentSizeBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/private/lambda-environment-size';
-import { taskStartedByPrefix } from '../../src/stream-engine-pipeline/runtime/engine-launcher';
+import { RECONCILE_EVENT } from '../../src/stream-engine-pipeline/runtime/coordinator-events';
+import { launchStartedBy, taskStartedByPrefix } from '../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { PipelineConfig } from '../../src/stream-engine-pipeline/runtime/pipeline-config';
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
@@ -39,19 +42,23 @@ function statementsOf(template: Template, roleFragment: string): any[] {
 }
 
 describe('Kafka bus', () => {
-  test('default: MSK Serverless with IAM auth, brokers reachable from the pipeline only', () => {
+  test('default: MSK Serverless with IAM auth, brokers reachable from the pipeline (and, for the event source, themselves) only', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
       ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
     });
-    const ingress = template.findResources('AWS::EC2::SecurityGroupIngress');
-    expect(Object.values(ingress)).toHaveLength(1);
-    const rule = (Object.values(ingress)[0] as any).Properties;
-    expect(rule).toMatchObject({ FromPort: 9098, ToPort: 9098, IpProtocol: 'tcp' });
-    expect(JSON.stringify(rule.SourceSecurityGroupId)).toMatch(/ClientSecurityGroup/);
+    // The event source rules themselves are asserted in event-source-network.test.ts.
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties);
+    expect(ingress).toHaveLength(2);
+    for (const rule of ingress) {
+      expect(rule).toMatchObject({ FromPort: 9098, ToPort: 9098, IpProtocol: 'tcp' });
+      expect(JSON.stringify(rule.GroupId)).toMatch(/BrokerSecurityGroup/);
+    }
+    expect(ingress.map((r) => JSON.stringify(r.SourceSecurityGroupId).match(/(ClientSecurityGroup|BrokerSecurityGroup)/)?.[1]).sort())
+      .toEqual(['BrokerSecurityGroup', 'ClientSecurityGroup']);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('MSK Serverless'),
-      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })],
     });
     // Bootstrap brokers come from the Kafka API at deploy time.
     expect(JSON.stringify(template.findResources('Custom::AWS'))).toContain('getBootstrapBrokers');
@@ -114,7 +121,7 @@ describe('Kafka bus', () => {
 });
 
 describe('stream engines and the Coordinator', () => {
-  test('the task carries the engine contract; STREAM_ID is left to RunTask', () => {
+  test('the task carries the engine contract; STREAM_ID and the launch attempt are left to RunTask', () => {
     const { template } = build();
     const taskDef = (Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[])
       .find((t) => t.Properties.Cpu === '2048');
@@ -127,13 +134,44 @@ describe('stream engines and the Coordinator', () => {
       ENGINE_OUTPUT_TOPIC: 'media.results',
       ENGINE_DEAD_LETTER_TOPIC: 'media.dead-letter',
       ENGINE_CONSUMER_GROUP: 'media.stream-engine.transcriber',
+      // Heartbeats go to the control topic: every 2 min / 4 = 30 s by default.
+      ENGINE_CONTROL_TOPIC: 'media.control',
+      ENGINE_HEARTBEAT_INTERVAL_SECONDS: '30',
     });
     expect(vars.KAFKA_BOOTSTRAP_BROKERS).toBeDefined();
     expect(vars.STREAM_ID).toBeUndefined();
+    expect(vars.ENGINE_LAUNCH_ATTEMPT).toBeUndefined();
+    // Object engines send no heartbeats to the Coordinator.
+    for (const objectTask of (Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[]).filter((t) => t !== taskDef)) {
+      const names = objectTask.Properties.ContainerDefinitions[0].Environment.map((e: any) => e.Name);
+      expect(names).toContain('ENGINE_NAME');
+      expect(names).not.toContain('ENGINE_CONTROL_TOPIC');
+      expect(names).not.toContain('ENGINE_HEARTBEAT_INTERVAL_SECONDS');
+    }
+  });
+
+  test.each([
+    [Duration.seconds(30), '7'],
+    [Duration.seconds(90), '22'],
+    [Duration.minutes(10), '30'],
+  ])('heartbeatTimeout %s: stream engines send a heartbeat every %s s (a quarter of it, at most 30 s)', (heartbeatTimeout, interval) => {
+    const { template } = build({ heartbeatTimeout });
+    const taskDef = (Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[]).find((t) => t.Properties.Cpu === '2048');
+    const vars = Object.fromEntries(taskDef.Properties.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]));
+    expect(vars.ENGINE_HEARTBEAT_INTERVAL_SECONDS).toBe(interval);
+  });
+
+  test('stream engine tasks may write heartbeats to the control topic; object engine tasks may not', () => {
+    const { template } = build();
+    const writes = (role: string) => statementsOf(template, role)
+      .filter((s) => ([] as string[]).concat(s.Action).includes('kafka-cluster:WriteData'))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(writes('StreamEnginetranscriberTaskDefinitionTaskRole').join()).toContain('/media.control');
+    expect(writes('ObjectEnginefacesTaskDefinitionTaskRole').join()).not.toContain('/media.control');
   });
 
   test('the Coordinator reads the control topic and may only run its engines\' task definitions in the cluster', () => {
-    const { template } = build();
+    const { template, stack, pipeline } = build();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['media.control'],
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'media.coordinator' },
@@ -152,15 +190,56 @@ describe('stream engines and the Coordinator', () => {
     for (const [, role] of roles as any[]) {
       expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toMatch(/AWSLambdaMSKExecutionRole|AWSLambdaBasicExecutionRole/);
     }
+    // ECS lets startedBy hold 36 characters: each launch has its own, under the pipeline's prefix.
+    const prefix = taskStartedByPrefix('media');
+    expect(launchStartedBy('media', 'cam-7', 1, 'transcriber', 2).startsWith(prefix)).toBe(true);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.ecs'],
         'detail-type': ['ECS Task State Change'],
-        'detail': Match.objectLike({ lastStatus: ['STOPPED'], startedBy: [{ prefix: taskStartedByPrefix('media') }] }),
+        'detail': Match.objectLike({ lastStatus: ['STOPPED'], startedBy: [{ prefix }] }),
       },
     });
+    // Describe and stop only tasks of the pipeline's cluster; list them only in that cluster.
+    const clusterArn = stack.resolve(pipeline.cluster.clusterArn);
+    const describeStop = statements.find((s) => JSON.stringify(s.Action) === JSON.stringify(['ecs:DescribeTasks', 'ecs:StopTask']));
+    expect(JSON.stringify(describeStop.Resource)).toMatch(/:task\/",\{"Ref":"PipelineCluster[0-9A-F]+"\},"\/\*"/);
+    const listTasks = statements.find((s) => s.Action === 'ecs:ListTasks');
+    expect(listTasks.Resource).toBe('*');
+    expect(listTasks.Condition).toEqual({ ArnEquals: { 'ecs:cluster': clusterArn } });
     const registryActions = statements.filter((s) => JSON.stringify(s.Resource).includes('Registry')).flatMap((s) => [].concat(s.Action));
-    expect(registryActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(registryActions.sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+  });
+
+  test('the Coordinator runs in the pipeline\'s private subnets with the client group and may write to the results and dead-letter topics only', () => {
+    const { template } = build();
+    const coordinator = functionByDescription(template, 'Coordinator');
+    expect(coordinator.Properties.Timeout).toBe(120);
+    expect(coordinator.Properties.VpcConfig.SubnetIds.map((s: any) => s.Ref)).toEqual([
+      expect.stringMatching(/^VpcPrivateSubnet1/), expect.stringMatching(/^VpcPrivateSubnet2/),
+    ]);
+    expect(JSON.stringify(coordinator.Properties.VpcConfig.SecurityGroupIds)).toMatch(/^\[\{"Fn::GetAtt":\["PipelineClientSecurityGroup/);
+    const writes = statementsOf(template, 'CoordinatorRole').filter((s) => ([] as string[]).concat(s.Action).includes('kafka-cluster:WriteData'));
+    expect(writes).toHaveLength(1);
+    const topics = [].concat(writes[0].Resource).map((r) => JSON.stringify(r).match(/\/(media\.[a-z-]+)"\]\]\}$/)?.[1]);
+    expect(topics).toEqual(['media.results', 'media.dead-letter']);
+    // its producer is idempotent: MSK IAM authorizes that on the cluster (WriteDataIdempotently)
+    const idempotent = statementsOf(template, 'CoordinatorRole').filter((s) => ([] as string[]).concat(s.Action).includes('kafka-cluster:WriteDataIdempotently'));
+    expect(idempotent).toHaveLength(1);
+    expect(JSON.stringify(idempotent[0].Resource)).toMatch(/ServerlessCluster/);
+    // the lag scaler writes nothing, so it gets no write action at all
+    expect(statementsOf(template, 'LagScalerRole').flatMap((s) => [].concat(s.Action))).not.toContain('kafka-cluster:WriteDataIdempotently');
+  });
+
+  test('the Coordinator reconciles every minute (the reconcile event, no retry: the next minute repeats it)', () => {
+    const { template } = build();
+    const coordinatorId = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('PipelineCoordinator'));
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties)
+      .filter((r) => r.ScheduleExpression && r.Targets[0].Arn['Fn::GetAtt'][0] === coordinatorId);
+    expect(rules).toHaveLength(1);
+    expect(rules[0].ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.parse(rules[0].Targets[0].Input)).toEqual(RECONCILE_EVENT);
+    expect(rules[0].Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
   });
 
   test('Kafka IAM is scoped to topic and group ARNs of the cluster', () => {
@@ -227,6 +306,26 @@ describe('object engines and the lag scaler', () => {
     expect(refsOf(coordinator)).toContain('\\"services\\":{}');
     expect(refsOf(scaler)).toMatch(/\\"faces\\":.*ObjectEnginefacesService/);
     expect(refsOf(scaler)).toContain('\\"taskDefinitions\\":{}');
+  });
+
+  test('the Coordinator gets the scheduling rules in seconds: defaults, and the props when given', () => {
+    const configOf = (template: Template, word: string): PipelineConfig =>
+      JSON.parse(gunzipSync(Buffer.from(functionByDescription(template, word).Properties.Environment.Variables.PIPELINE_CONFIG, 'base64')).toString());
+    const defaults = build().template;
+    expect(configOf(defaults, 'Coordinator').scheduling).toEqual({
+      maxStreamWaitSeconds: 900, streamEndGraceSeconds: 300, maxStreamDurationSeconds: 86_400, heartbeatTimeoutSeconds: 120, maxLaunchAttempts: 3,
+    });
+    expect(configOf(defaults, 'lag scaler').scheduling).toBeUndefined();
+    const given = build({
+      maxStreamWait: Duration.minutes(3),
+      streamEndGrace: Duration.seconds(45),
+      maxStreamDuration: Duration.hours(2),
+      heartbeatTimeout: Duration.seconds(40),
+      maxLaunchAttempts: 5,
+    }).template;
+    expect(configOf(given, 'Coordinator').scheduling).toEqual({
+      maxStreamWaitSeconds: 180, streamEndGraceSeconds: 45, maxStreamDurationSeconds: 7_200, heartbeatTimeoutSeconds: 40, maxLaunchAttempts: 5,
+    });
   });
 
   test('GPU capacity: EC2 task definition with a GPU and an Auto Scaling group capacity provider', () => {
@@ -325,16 +424,64 @@ describe('Lambda environment size (4 KB)', () => {
 });
 
 describe('operations', () => {
-  test('a dashboard and alarms for dead letters, Coordinator, launches and lag reading', () => {
+  test('a dashboard and alarms for dead letters, Coordinator, launches, waiting, failed and expired streams, and lag reading', () => {
     const { template, pipeline } = build();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const metric of ['ConsumerLag', 'DesiredTasks', 'RunningTaskCount', 'ActiveStreams', 'DeadLetterMessages', 'LagReadFailures']) {
+    for (const metric of [
+      'ConsumerLag', 'DesiredTasks', 'RunningTaskCount', 'ActiveStreams', 'StreamsWaiting', 'OldestStreamWaitSeconds',
+      'StreamsFailed', 'StreamsExpired', 'EngineRelaunches', 'LaunchFailures', 'DeadLetterMessages', 'LagReadFailures',
+    ]) {
       expect(body).toContain(metric);
     }
-    expect(pipeline.alarms).toHaveLength(5);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    expect(body).not.toContain('StreamsRejected');
+    expect(pipeline.alarms).toHaveLength(8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  test('stream alarms: the oldest waiting stream past half of maxStreamWait, any failed or expired stream', () => {
+    const alarmOn = (template: Template, metric: string) => (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[])
+      .filter((a) => a.Properties.MetricName === metric).map((a) => a.Properties);
+    const { template } = build({ maxStreamWait: Duration.minutes(10) });
+    expect(alarmOn(template, 'OldestStreamWaitSeconds')).toEqual([expect.objectContaining({
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      Dimensions: [{ Name: 'Pipeline', Value: 'media' }],
+    })]);
+    for (const metric of ['StreamsFailed', 'StreamsExpired', 'LaunchFailures']) {
+      expect(alarmOn(template, metric)).toEqual([expect.objectContaining({
+        Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      })]);
+    }
+    expect(alarmOn(build().template, 'OldestStreamWaitSeconds')[0].Threshold).toBe(450);
+  });
+
+  test('alarmActions reach every alarm the pipeline creates, for ALARM and OK; without them no alarm has actions', () => {
+    const stackOf = (withActions: boolean) => build({}, true, (stack) => (withActions ? {
+      alarmActions: [new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall')), new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Chat'))],
+    } : {}));
+    const alarms = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties);
+
+    const given = stackOf(true);
+    const topics = Object.keys(given.template.findResources('AWS::SNS::Topic')).sort();
+    expect(topics).toEqual([expect.stringMatching(/^Chat/), expect.stringMatching(/^Oncall/)]);
+    expect(alarms(given.template)).toHaveLength(8);
+    for (const alarm of alarms(given.template)) {
+      expect(alarm.AlarmActions.map((a: any) => a.Ref).sort()).toEqual(topics);
+      expect(alarm.OKActions.map((a: any) => a.Ref).sort()).toEqual(topics);
+    }
+    expect(given.pipeline.alarms).toHaveLength(8);
+
+    const none = stackOf(false);
+    expect(alarms(none.template)).toHaveLength(8);
+    for (const alarm of alarms(none.template)) {
+      expect(alarm.AlarmActions).toBeUndefined();
+      expect(alarm.OKActions).toBeUndefined();
+    }
   });
 
   const buses: Array<[string, (stack: Stack) => KafkaBus]> = [

@@ -20,6 +20,21 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['pipeline name with a space', () => pipeline({ pipelineName: 'my pipeline' }), /StreamEnginePipeline 'Pipeline': pipelineName must be 1 to 100 letters, digits/],
   ['maxConcurrentStreams 0', () => pipeline({ maxConcurrentStreams: 0 }), /maxConcurrentStreams must be a whole number from 1 to 10000; got 0/],
   ['poll interval of 0', () => pipeline({ lagPollInterval: Duration.seconds(0) }), /lagPollInterval must be from 1 second\(s\) to 1 minute\(s\)/],
+  ['maxStreamWait under a minute', () => pipeline({ maxStreamWait: Duration.seconds(30) }), /StreamEnginePipeline 'Pipeline': maxStreamWait must be from 1 minute\(s\) to 3650 day\(s\); got 30 seconds/],
+  ['maxStreamWait beyond the default raw streams retention (7 days)', () => pipeline({ maxStreamWait: Duration.days(8) }),
+    /maxStreamWait must not be longer than the retention of the raw streams topic 'Pipeline.raw-streams' \(7 day\(s\)\), or a waiting stream's first messages could be deleted before its engine starts; got 8 days. Shorten maxStreamWait or lengthen rawStreamsTopic.retention/],
+  ['maxStreamWait beyond a short raw streams retention', () => pipeline({ maxStreamWait: Duration.hours(2), rawStreamsTopic: { retention: Duration.hours(1) } }),
+    /maxStreamWait must not be longer than the retention of the raw streams topic 'Pipeline.raw-streams' \(60 minute\(s\)\).*; got 2 hours/],
+  ['maxStreamWait beyond a raw streams retention.ms config', () => pipeline({ maxStreamWait: Duration.minutes(20), rawStreamsTopic: { config: { 'retention.ms': '600000' } } }),
+    /maxStreamWait must not be longer than the retention of the raw streams topic 'Pipeline.raw-streams' \(10 minute\(s\)\)/],
+  ['the default maxStreamWait (15 minutes) beyond a 10-minute raw streams retention', () => pipeline({ rawStreamsTopic: { retention: Duration.minutes(10) } }),
+    /maxStreamWait must not be longer than the retention of the raw streams topic 'Pipeline.raw-streams' \(10 minute\(s\)\).*; got 15 minutes/],
+  ['streamEndGrace under 30 seconds', () => pipeline({ streamEndGrace: Duration.seconds(10) }), /streamEndGrace must be from 30 second\(s\) to 1 day\(s\); got 10 seconds/],
+  ['maxStreamDuration over 30 days', () => pipeline({ maxStreamDuration: Duration.days(31) }), /maxStreamDuration must be from 1 minute\(s\) to 30 day\(s\); got 31 days/],
+  ['heartbeatTimeout under 30 seconds', () => pipeline({ heartbeatTimeout: Duration.seconds(20) }), /heartbeatTimeout must be from 30 second\(s\) to 60 minute\(s\); got 20 seconds/],
+  ['maxLaunchAttempts 0', () => pipeline({ maxLaunchAttempts: 0 }), /maxLaunchAttempts must be a whole number from 1 to 10; got 0/],
+  ['maxLaunchAttempts 11', () => pipeline({ maxLaunchAttempts: 11 }), /maxLaunchAttempts must be a whole number from 1 to 10; got 11/],
+  ['maxLaunchAttempts 2.5', () => pipeline({ maxLaunchAttempts: 2.5 }), /maxLaunchAttempts must be a whole number from 1 to 10; got 2.5/],
   ['topic name with a slash', withPipeline((p) => p.addTopic('bad/name')), /topic 'bad\/name': name must be 1 to 249 letters, digits, '.', '_' or '-'/],
   ['topic with 0 partitions', () => pipeline({ objectsTopic: { partitions: 0 } }), /topic 'Pipeline.objects': partitions must be a whole number from 1 to 10000; got 0/],
   ['topic config key in capitals', withPipeline((p) => p.addTopic('extra', { config: { 'Retention.MS': '1' } })), /config\["Retention.MS"\] must be a Kafka topic config name/],
@@ -65,6 +80,12 @@ const cases: Array<[string, () => unknown, RegExp]> = [
 describe('bad pipeline props fail at synth with a message naming the prop and what is accepted', () => {
   test.each(cases)('%s', (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+
+  test('a maxStreamWait within the raw streams retention, or with retention.ms -1 (kept forever), is accepted', () => {
+    expect(() => pipeline({ maxStreamWait: Duration.days(7) })).not.toThrow();
+    expect(() => pipeline({ maxStreamWait: Duration.hours(1), rawStreamsTopic: { retention: Duration.hours(1) } })).not.toThrow();
+    expect(() => pipeline({ maxStreamWait: Duration.days(30), rawStreamsTopic: { config: { 'retention.ms': '-1' } } })).not.toThrow();
   });
 
   test('a good pipeline does not throw', () => {
