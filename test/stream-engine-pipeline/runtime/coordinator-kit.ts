@@ -30,20 +30,29 @@ export interface KitOptions {
   readonly scheduling?: Partial<StreamSchedulingConfig>;
 }
 
-/** Records what the Coordinator sends to Kafka; `failing` makes every send throw. */
+/** Records what the Coordinator sends to Kafka; while `failing` (or `failNext` counts down) sends throw. */
 export class RecordingOutput implements CoordinatorOutput {
   readonly statuses: StreamStatusMessage[] = [];
   readonly deadLetters: Array<{ record: DecodedRecord; error: string }> = [];
   failing = false;
+  failNext = 0;
 
   async publishStatus(message: StreamStatusMessage): Promise<void> {
-    if (this.failing) throw new Error('Kafka is unreachable (test)');
+    this.maybeFail();
     this.statuses.push(message);
   }
 
   async deadLetter(record: DecodedRecord, error: string): Promise<void> {
-    if (this.failing) throw new Error('Kafka is unreachable (test)');
+    this.maybeFail();
     this.deadLetters.push({ record, error });
+  }
+
+  private maybeFail(): void {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('Kafka is unreachable (test)');
+    }
+    if (this.failing) throw new Error('Kafka is unreachable (test)');
   }
 
   /** The statuses told for one stream, in order, without repeats. */

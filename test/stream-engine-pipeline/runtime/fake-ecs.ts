@@ -50,6 +50,8 @@ export class FakeEcsCluster implements EcsApi {
   };
   /** Random faults: called for every call without a scripted one. */
   inject?: (operation: EcsOperation) => RunTaskFault | CallFault | undefined;
+  /** Called with every RunTask request before it is answered (tests check invariants here). */
+  onRunTask?: (input: RunTaskCommandInput) => Promise<void>;
   private readonly byToken = new Map<string, string>();
   private counter = 0;
 
@@ -64,6 +66,7 @@ export class FakeEcsCluster implements EcsApi {
 
   async runTask(input: RunTaskCommandInput): Promise<RunTaskCommandOutput> {
     this.calls.push({ operation: 'runTask', input });
+    await this.onRunTask?.(input);
     const fault = this.fault('runTask');
     if (fault === 'throttle') throw awsError('ThrottlingException', 400);
     if (fault === 'server-error') throw awsError('ServerException', 500);
