@@ -164,7 +164,12 @@ async function main(): Promise<void> {
     }
     // the result and the dead letter are written before the offset is committed (at least once)
     await producer.send({ messages: out });
-    await message.commit();
+    try {
+      await message.commit();
+    } catch (error) {
+      // a rebalance took the partition away: its new owner reads the chunk again (at least once)
+      log(`commit of ${message.topic}/${message.partition}@${message.offset} refused (${(error as Error).message}); the partition's new owner repeats it`);
+    }
     processed++;
     busy = false;
     if (stopping) {
