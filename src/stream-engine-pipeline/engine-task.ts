@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -63,16 +64,24 @@ export interface EngineTaskSpec {
   readonly consumerGroup: string;
   /** Group names the task may use: the group itself, or `<prefix>.*`. */
   readonly groupPattern: string;
-  /** Stream engines: the task sends heartbeats to the control topic (and may write there). */
-  readonly sendsHeartbeats?: boolean;
+  /**
+   * Stream engines (one task per stream): heartbeats go to the control topic (it may write
+   * there). Object engines send theirs to their output topic and read uncommitted partitions
+   * from the earliest offset.
+   */
+  readonly perStream?: boolean;
 }
 
 const ENGINE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const RESERVED_ENV = new Set<string>([
   env.ENV_KAFKA_BROKERS, env.ENV_KAFKA_AUTH, env.ENV_KAFKA_SCRAM_SECRET_ARN, env.ENV_ENGINE_NAME, env.ENV_INPUT_TOPICS,
   env.ENV_OUTPUT_TOPIC, env.ENV_DEAD_LETTER_TOPIC, env.ENV_CONSUMER_GROUP, env.ENV_STREAM_ID,
-  env.ENV_CONTROL_TOPIC, env.ENV_HEARTBEAT_INTERVAL, env.ENV_LAUNCH_ATTEMPT,
+  env.ENV_CONTROL_TOPIC, env.ENV_HEARTBEAT_INTERVAL, env.ENV_LAUNCH_ATTEMPT, env.ENV_STREAM_PARTITIONS, env.ENV_START_TIMESTAMP,
+  env.ENV_TASK_ID, env.ENV_OFFSET_RESET,
 ]);
+
+/** Fargate Spot gives a task two minutes after its interruption notice; ECS allows at most that much between SIGTERM and SIGKILL. */
+const STOP_TIMEOUT = Duration.minutes(2);
 
 /** Engine names end up in topic groups, log groups and resource names. */
 export function validateEngineName(where: string, name: string): void {
@@ -129,17 +138,17 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
       [env.ENV_OUTPUT_TOPIC]: outputTopic.topicName,
       [env.ENV_DEAD_LETTER_TOPIC]: context.deadLetterTopic.topicName,
       [env.ENV_CONSUMER_GROUP]: spec.consumerGroup,
-      ...(spec.sendsHeartbeats ? {
-        [env.ENV_CONTROL_TOPIC]: context.controlTopic.topicName,
-        [env.ENV_HEARTBEAT_INTERVAL]: String(context.heartbeatIntervalSeconds),
-      } : {}),
+      [env.ENV_HEARTBEAT_INTERVAL]: String(context.heartbeatIntervalSeconds),
+      ...(spec.perStream ? { [env.ENV_CONTROL_TOPIC]: context.controlTopic.topicName } : { [env.ENV_OFFSET_RESET]: 'earliest' }),
     },
+    // time to finish the record at hand and commit after SIGTERM
+    stopTimeout: STOP_TIMEOUT,
   });
   grantKafkaAccess(taskDefinition.taskRole, context.binding, {
     readTopics: spec.inputTopics.map((t) => t.topicName),
     writeTopics: [
       outputTopic.topicName, context.deadLetterTopic.topicName,
-      ...(spec.sendsHeartbeats ? [context.controlTopic.topicName] : []),
+      ...(spec.perStream ? [context.controlTopic.topicName] : []),
     ],
     groups: [spec.groupPattern],
   });

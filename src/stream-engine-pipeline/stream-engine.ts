@@ -59,7 +59,7 @@ export class StreamEngine extends Construct {
       inputTopics,
       consumerGroup: groupPrefix,
       groupPattern: `${groupPrefix}.*`,
-      sendsHeartbeats: true,
+      perStream: true,
     }, where);
     this.engineName = name;
     this.taskDefinition = task.taskDefinition;
@@ -71,6 +71,7 @@ export class StreamEngine extends Construct {
       name,
       containerName: task.container.containerName,
       inputTopics: inputTopics.map((t) => t.topicName),
+      inputPartitions: inputTopics.map((t) => t.partitions),
       outputTopic: (options.outputTopic ?? context.resultsTopic).topicName,
       consumerGroupPrefix: groupPrefix,
     };

@@ -29,7 +29,7 @@ const CONFIG: PipelineConfig = {
   pipelineName: 'bundle-pipeline',
   kafkaAuth: 'plaintext',
   topics: { control: `control-${RUN}`, rawStreams: 'raw', objects: 'objects', results: `results-${RUN}`, deadLetter: `dlq-${RUN}` },
-  streamEngines: [{ name: 'transcribe', containerName: 'engine', inputTopics: ['raw'], outputTopic: 'results', consumerGroupPrefix: 'se.transcribe' }],
+  streamEngines: [{ name: 'transcribe', containerName: 'engine', inputTopics: ['raw'], inputPartitions: [12], outputTopic: 'results', consumerGroupPrefix: 'se.transcribe' }],
   objectEngines: [],
   maxConcurrentStreams: 1,
   pollIntervalSeconds: 10,

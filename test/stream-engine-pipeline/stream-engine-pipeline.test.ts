@@ -141,12 +141,16 @@ describe('stream engines and the Coordinator', () => {
     expect(vars.KAFKA_BOOTSTRAP_BROKERS).toBeDefined();
     expect(vars.STREAM_ID).toBeUndefined();
     expect(vars.ENGINE_LAUNCH_ATTEMPT).toBeUndefined();
-    // Object engines send no heartbeats to the Coordinator.
+    expect(vars.ENGINE_STREAM_PARTITIONS).toBeUndefined();
+    expect(vars.ENGINE_OFFSET_RESET).toBeUndefined();
+    // SIGTERM leaves two minutes to finish the record at hand (what Fargate Spot gives)
+    expect(taskDef.Properties.ContainerDefinitions[0].StopTimeout).toBe(120);
+    // Object engines send their heartbeats to their output topic, not to the Coordinator, and start uncommitted partitions at the earliest offset.
     for (const objectTask of (Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[]).filter((t) => t !== taskDef)) {
-      const names = objectTask.Properties.ContainerDefinitions[0].Environment.map((e: any) => e.Name);
-      expect(names).toContain('ENGINE_NAME');
-      expect(names).not.toContain('ENGINE_CONTROL_TOPIC');
-      expect(names).not.toContain('ENGINE_HEARTBEAT_INTERVAL_SECONDS');
+      const objectVars = Object.fromEntries(objectTask.Properties.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]));
+      expect(objectVars).toMatchObject({ ENGINE_HEARTBEAT_INTERVAL_SECONDS: '30', ENGINE_OFFSET_RESET: 'earliest' });
+      expect(objectVars.ENGINE_CONTROL_TOPIC).toBeUndefined();
+      expect(objectTask.Properties.ContainerDefinitions[0].StopTimeout).toBe(120);
     }
   });
 

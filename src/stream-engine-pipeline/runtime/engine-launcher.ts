@@ -18,8 +18,10 @@ import type {
   RunTaskCommandInput, RunTaskCommandOutput, StopTaskCommandInput,
 } from '@aws-sdk/client-ecs';
 import {
-  ENV_CONSUMER_GROUP, ENV_DEAD_LETTER_TOPIC, ENV_ENGINE_NAME, ENV_INPUT_TOPICS, ENV_LAUNCH_ATTEMPT, ENV_OUTPUT_TOPIC, ENV_STREAM_ID,
+  ENV_CONSUMER_GROUP, ENV_DEAD_LETTER_TOPIC, ENV_ENGINE_NAME, ENV_INPUT_TOPICS, ENV_LAUNCH_ATTEMPT, ENV_OUTPUT_TOPIC, ENV_START_TIMESTAMP,
+  ENV_STREAM_ID, ENV_STREAM_PARTITIONS,
 } from './environment';
+import { partitionForKey } from './kafka-partitioner';
 import { EngineRefs, PipelineConfig, StreamEngineConfig } from './pipeline-config';
 
 /** The ECS calls of the Coordinator (the real ECSClient behind it in Lambda, a fake in tests). */
@@ -38,6 +40,21 @@ export interface LaunchId {
   /** 1 for the first task of this engine and stream, 2 for its first relaunch, ... */
   readonly launch: number;
   readonly tokenGeneration: number;
+  /** Epoch ms of the stream-init: the stream's data starts at or after it. */
+  readonly arrivedAt: number;
+}
+
+/**
+ * A stream engine starts reading this long before its stream-init's timestamp: record timestamps
+ * come from the producers' clocks, which may differ a little between the process that sends the
+ * stream-init and the one that sends the data (reading a few seconds more costs little: the
+ * engine skips other streams' records).
+ */
+export const STREAM_START_MARGIN_MS = 30_000;
+
+/** `topic:partition,...`: where each input topic keeps the stream's records (Java-compatible murmur2 of its key). */
+export function streamPartitions(engine: StreamEngineConfig, streamId: string): string {
+  return engine.inputTopics.map((topic, i) => `${topic}:${partitionForKey(streamId, engine.inputPartitions[i])}`).join(',');
 }
 
 /**
@@ -115,6 +132,8 @@ export function runTaskRequest(config: PipelineConfig, refs: EngineRefs, engine:
           { name: ENV_DEAD_LETTER_TOPIC, value: config.topics.deadLetter },
           { name: ENV_CONSUMER_GROUP, value: consumerGroupFor(engine, id.streamId) },
           { name: ENV_LAUNCH_ATTEMPT, value: String(id.launch) },
+          { name: ENV_STREAM_PARTITIONS, value: streamPartitions(engine, id.streamId) },
+          { name: ENV_START_TIMESTAMP, value: String(Math.max(0, id.arrivedAt - STREAM_START_MARGIN_MS)) },
         ],
       }],
     },

@@ -22,10 +22,18 @@ export const ENV_CONSUMER_GROUP = 'ENGINE_CONSUMER_GROUP';
 export const ENV_STREAM_ID = 'STREAM_ID';
 /** Stream engines only: where heartbeats go (the control topic, read by the Coordinator). */
 export const ENV_CONTROL_TOPIC = 'ENGINE_CONTROL_TOPIC';
-/** Stream engines only: send a heartbeat at least this often (seconds). */
+/** Send a heartbeat at least this often (seconds): stream engines to the control topic, object engines to their output topic. */
 export const ENV_HEARTBEAT_INTERVAL = 'ENGINE_HEARTBEAT_INTERVAL_SECONDS';
 /** Stream engines only: which launch of this engine for this stream the task is (1, 2, ...). */
 export const ENV_LAUNCH_ATTEMPT = 'ENGINE_LAUNCH_ATTEMPT';
+/** Stream engines only: `topic:partition,...`, the partition of each input topic that holds the stream's key. */
+export const ENV_STREAM_PARTITIONS = 'ENGINE_STREAM_PARTITIONS';
+/** Stream engines only: epoch ms; without a committed offset, read from the first record at or after it. */
+export const ENV_START_TIMESTAMP = 'ENGINE_START_TIMESTAMP_MS';
+/** Local runs only: the task id heartbeats carry (on ECS, engines read it from the task metadata endpoint). */
+export const ENV_TASK_ID = 'ENGINE_TASK_ID';
+/** Object engines only: where a partition the group never committed starts (`earliest`: what the lag scaler counts). */
+export const ENV_OFFSET_RESET = 'ENGINE_OFFSET_RESET';
 
 // --- pipeline Lambdas ---
 /**

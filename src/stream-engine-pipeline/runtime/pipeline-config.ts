@@ -34,6 +34,8 @@ export interface StreamEngineConfig {
   /** The container that receives the STREAM_ID override. */
   readonly containerName: string;
   readonly inputTopics: string[];
+  /** The partition count of each input topic (same order): the Coordinator finds the stream's partition in each. */
+  readonly inputPartitions: number[];
   readonly outputTopic: string;
   /** Consumer group prefix; a stream engine task uses `<prefix>.<streamId>`. */
   readonly consumerGroupPrefix: string;

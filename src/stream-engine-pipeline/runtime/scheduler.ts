@@ -188,7 +188,12 @@ async function launch(deps: SchedulerDeps, stream: StreamItem, engineName: strin
   if (!await deps.lease.renew()) throw new LeaseLost();
   const job = stream.jobs[engineName];
   const id = {
-    streamId: stream.streamId, generation: stream.generation, engine: engineName, launch: job.launches + 1, tokenGeneration: job.tokenGeneration,
+    streamId: stream.streamId,
+    generation: stream.generation,
+    engine: engineName,
+    launch: job.launches + 1,
+    tokenGeneration: job.tokenGeneration,
+    arrivedAt: stream.arrivedAt,
   };
   let outcome: RunTaskOutcome;
   const engine = deps.config.streamEngines.find((e) => e.name === engineName);

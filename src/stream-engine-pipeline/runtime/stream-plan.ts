@@ -12,7 +12,8 @@
  *                          without a heartbeat for heartbeatTimeout;
  * - running/stopping, once ECS says the task stopped:
  *     -> finished  on exit code 0, or when the Coordinator stopped it after the end-of-stream grace;
- *     -> failed    after maxStreamDuration, or when maxLaunchAttempts tasks have stopped early;
+ *     -> failed    on exit code 65 (the engine cannot process the stream), after maxStreamDuration,
+ *                  or when maxLaunchAttempts tasks have stopped early;
  *     -> waiting   to be launched again (the stream keeps its slot) otherwise.
  * Per stream: a stream without a slot takes one when one is free (the scheduler asks in arrival
  * order); it expires when it waited maxStreamWait without any task starting; it ends when every
@@ -62,6 +63,8 @@ export const DEFAULT_SCHEDULING: StreamSchedulingConfig = {
 };
 
 const STOP_REPEAT_MS = 60_000;
+/** An engine's exit code for "this stream can never be processed": no relaunch (sysexits' EX_DATAERR). */
+export const EXIT_STREAM_REJECTED = 65;
 const LIVE: readonly JobState[] = ['launching', 'running', 'stopping'];
 const ENDED: readonly JobState[] = ['finished', 'failed', 'expired'];
 
@@ -173,6 +176,9 @@ function afterStop(job: EngineJob, stopped: StoppedFact, scheduling: StreamSched
   }
   if (job.stopIntent !== 'heartbeat' && stopped.exitCode === 0) {
     return { ...base, state: 'finished', reason: 'the engine exited with code 0' };
+  }
+  if (job.stopIntent !== 'heartbeat' && stopped.exitCode === EXIT_STREAM_REJECTED) {
+    return { ...base, state: 'failed', reason: `the engine exited with code ${EXIT_STREAM_REJECTED}: it cannot process this stream` };
   }
   const why = job.stopIntent === 'heartbeat'
     ? `no heartbeat for heartbeatTimeout (${scheduling.heartbeatTimeoutSeconds} s)`

@@ -103,7 +103,7 @@ export class CoordinatorKit {
       kafkaAuth: 'plaintext',
       topics: { control: CONTROL_TOPIC, rawStreams: 'media.raw-streams', objects: 'media.objects', results: 'media.results', deadLetter: 'media.dead-letter' },
       streamEngines: engines.map((name) => ({
-        name, containerName: 'engine', inputTopics: ['media.raw-streams'], outputTopic: 'media.results', consumerGroupPrefix: `media.stream-engine.${name}`,
+        name, containerName: 'engine', inputTopics: ['media.raw-streams'], inputPartitions: [12], outputTopic: 'media.results', consumerGroupPrefix: `media.stream-engine.${name}`,
       })),
       objectEngines: [],
       maxConcurrentStreams: options.maxConcurrentStreams ?? 2,

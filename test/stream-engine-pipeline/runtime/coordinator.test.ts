@@ -4,7 +4,8 @@
  * "finding N" reproduces a failure of the previous design (issue 9) and shows it is gone.
  */
 import { CoordinatorKit, faultyDocument, T0 } from './coordinator-kit';
-import { launchStartedBy } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
+import { launchStartedBy, STREAM_START_MARGIN_MS } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
+import { partitionForKey } from '../../../src/stream-engine-pipeline/runtime/kafka-partitioner';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 let dynamo: LocalDynamo;
@@ -268,4 +269,16 @@ test('two invocations at once: one runs the scheduler, the other leaves it to th
   expect(kit.ecs.tasks.size).toBe(3);
   expect(['p1', 'p2', 'p3'].every((s) => kit.liveTasksOf(s).length === 1)).toBe(true);
   expect(T0).toBeLessThanOrEqual(kit.now);
+});
+
+test('each task is told where its stream is (the partition of its key, the time it starts) and exit 65 fails the stream without a relaunch', async () => {
+  const kit = await CoordinatorKit.create(dynamo);
+  await kit.invoke(kit.batch(kit.init('cam-routing')));
+  const [task] = kit.ecs.live();
+  expect(task.env.ENGINE_STREAM_PARTITIONS).toBe(`media.raw-streams:${partitionForKey('cam-routing', 12)}`);
+  expect(Number(task.env.ENGINE_START_TIMESTAMP_MS)).toBe(T0 - STREAM_START_MARGIN_MS);
+  kit.ecs.startAll();
+  const summary = await kit.invoke(kit.ecs.exit(task.arn, 65));
+  expect(summary.scheduler).toMatchObject({ failed: 1, relaunches: 0, launched: 0 });
+  expect(kit.output.statuses.find((m) => m.streamId === 'cam-routing' && m.status === 'failed')!.reason).toContain('code 65');
 });
