@@ -27,14 +27,24 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES_PER_STREAM ?? '250');
 const TOPICS_TO_CREATE = Number(process.env.BENCH_TOPIC_CREATIONS ?? '20');
 const PAYLOAD = 'x'.repeat(1_000);
 
-interface Stored { readonly key: string; readonly partition: number; readonly offset: bigint; readonly timestamp: number; readonly bytes: number; readonly end: boolean }
+interface Stored {
+  readonly key: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly timestamp: number;
+  readonly bytes: number;
+  readonly end: boolean;
+}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
 
 async function main(): Promise<void> {
   const bootstrap = await ensureKafka();
@@ -75,8 +85,12 @@ async function main(): Promise<void> {
   for await (const m of stream as AsyncIterable<Message<Buffer, Buffer, Buffer, Buffer>>) {
     const value = m.value.toString();
     stored.push({
-      key: m.key.toString(), partition: m.partition, offset: m.offset, timestamp: Number(m.timestamp),
-      bytes: m.key.length + m.value.length, end: value.includes('"end-of-stream"'),
+      key: m.key.toString(),
+      partition: m.partition,
+      offset: m.offset,
+      timestamp: Number(m.timestamp),
+      bytes: m.key.length + m.value.length,
+      end: value.includes('"end-of-stream"'),
     });
     if (stored.length >= total) break;
   }
