@@ -105,7 +105,8 @@ async function runPass(deps: SchedulerDeps, summary: SchedulerSummary): Promise<
     let current: StreamItem | undefined = stream;
     // a second round publishes and records what the first round's launches changed
     for (let round = 0; round < 2 && current; round++) {
-      const slotFree = held < deps.config.maxConcurrentStreams;
+      // a slot freed after an older stream was passed over is that stream's: the next pass (again) gives it
+      const slotFree = held < deps.config.maxConcurrentStreams && !after.some((s) => !s.slot && !isTerminal(s.status));
       const result = await advance(deps, current, facts, { now: deps.now(), scheduling, slotFree }, summary);
       if (result.tookSlot) held++;
       if (current.slot && !result.stream?.slot) {

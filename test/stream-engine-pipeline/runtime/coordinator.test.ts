@@ -101,6 +101,21 @@ test('finding 3: with one free slot, the stream that arrived first gets it (5 of
   }
 });
 
+test('finding 3 (cont.): a slot that frees behind an older waiting stream goes to it, not to a later arrival (batches of two partitions)', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+  // one burst: arrival order is older (partition 0) < running (partition 1) < younger (partition 1)
+  const running = { ...kit.init('running'), partition: 1 };
+  const younger = { ...kit.init('younger'), partition: 1 };
+  const older = kit.init('older');
+  await kit.invoke(kit.batch(running, younger)); // partition 1's batch is handled first: `running` takes the slot
+  await kit.invoke(kit.batch(older));
+  kit.ecs.startAll();
+  kit.now += 10_000;
+  await kit.invoke(kit.ecs.exit(kit.liveTasksOf('running')[0], 0));
+  expect(kit.liveTasksOf('older')).toHaveLength(1);
+  expect(kit.liveTasksOf('younger')).toHaveLength(0);
+});
+
 test('finding 4: a stream over the limit waits and launches when a slot frees; an expired one launches again on a new init', async () => {
   const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1, scheduling: { maxStreamWaitSeconds: 600 } });
   await kit.invoke(kit.batch(kit.init('first'), kit.init('second')));
