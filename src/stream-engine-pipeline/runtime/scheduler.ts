@@ -84,6 +84,9 @@ export async function runScheduler(deps: SchedulerDeps): Promise<SchedulerSummar
     summary = pass;
     if (!again && await deps.lease.release(seen)) return summary;
   }
+  // out of passes with work still marked: let the next event or the reconciler in at once, not when the lease
+  // expires (if this write fails, it does expire: the passes' work is done, so the invocation still succeeds)
+  await deps.lease.abandon().catch(() => undefined);
   return summary;
 }
 

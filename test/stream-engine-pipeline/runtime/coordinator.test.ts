@@ -5,6 +5,7 @@
  */
 import { CoordinatorKit, faultyDocument, T0 } from './coordinator-kit';
 import { launchStartedBy } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
+import { SchedulerLease } from '../../../src/stream-engine-pipeline/runtime/scheduler-lease';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 let dynamo: LocalDynamo;
@@ -283,4 +284,24 @@ test('two invocations at once: one runs the scheduler, the other leaves it to th
   expect(kit.ecs.tasks.size).toBe(3);
   expect(['p1', 'p2', 'p3'].every((s) => kit.liveTasksOf(s).length === 1)).toBe(true);
   expect(T0).toBeLessThanOrEqual(kit.now);
+});
+
+test('an invocation whose passes keep finding new work gives the lease up when it stops, so the next event runs the scheduler at once', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+  await kit.invoke(kit.batch(kit.init('busy'), kit.init('next')));
+  kit.ecs.startAll();
+  // an event is recorded during every pass (as when RunTask answers slowly and task-stopped events keep coming)
+  const otherEvents = new SchedulerLease(kit.doc, kit.table, 'other-invocation', () => kit.now);
+  const describe = kit.ecs.describeTasks.bind(kit.ecs);
+  kit.ecs.describeTasks = async (input) => {
+    await otherEvents.markDirty();
+    return describe(input);
+  };
+  expect((await kit.reconcile()).scheduler).toBeDefined();
+  kit.ecs.describeTasks = describe;
+  kit.now += 1_000; // well within the lease's 60 s
+  kit.ecs.exit(kit.liveTasksOf('busy')[0], 0);
+  const after = await kit.reconcile();
+  expect(after.scheduler).toMatchObject({ finished: 1, launched: 1 });
+  expect(kit.liveTasksOf('next')).toHaveLength(1);
 });
