@@ -458,11 +458,12 @@ async function runOnce(bench: Bench, run: number): Promise<RunFigures | string> 
     for (const event of cluster.settle()) later(random() * EVENT_DELAY_MAX_MS, () => void invoke('task-stopped', event));
   });
   // the every-minute reconcile rule, at a seeded phase
+  let reconcileTimer: NodeJS.Timeout;
   const reconcile = () => {
     void invoke('reconcile', RECONCILE_EVENT);
-    later(RECONCILE_MS, reconcile);
+    reconcileTimer = setTimeout(reconcile, RECONCILE_MS);
   };
-  later(random() * RECONCILE_MS, reconcile);
+  reconcileTimer = setTimeout(reconcile, random() * RECONCILE_MS);
 
   // the burst
   const burstAt = Date.now();
@@ -475,10 +476,12 @@ async function runOnce(bench: Bench, run: number): Promise<RunFigures | string> 
   });
   const all = [...streams.values()];
   while (all.some((s) => s.endedAt === undefined) && Date.now() - burstAt < TIMEOUT_MS) await new Promise((r) => setTimeout(r, 100));
-  timers.forEach(clearTimeout);
+  // the schedule stops; events of tasks that already exited are still delivered (a pass may have seen the exit first)
+  clearTimeout(reconcileTimer!);
   heartbeatTimers.forEach(clearInterval);
   const settleBy = Date.now() + 30_000;
-  while (inflight.size && Date.now() < settleBy) await Promise.race([...inflight, new Promise((r) => setTimeout(r, 1_000))]);
+  while ((timers.size || inflight.size) && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 100));
+  timers.forEach(clearTimeout);
 
   const unfinished = all.filter((s) => !s.statuses.includes('finished'));
   if (unfinished.length) {
