@@ -99,6 +99,11 @@ function divertJsonLines(stream: NodeJS.WriteStream, file: NodeJS.WritableStream
   }) as typeof stream.write;
 }
 
+/** A Kafka client error with the errors it wraps (the broker's error code is at the bottom). */
+function describeError(error: Error & { errors?: Error[] }): string {
+  return [error.message, ...(error.errors ?? []).map(describeError)].join(': ');
+}
+
 // ---- figures ----
 
 function percentile(values: number[], q: number): number {
@@ -432,7 +437,7 @@ async function runOnce(bench: Bench, run: number): Promise<RunFigures | string> 
       heartbeats++;
       const message = { type: 'heartbeat', version: 1, streamId: stream.id, engine: ENGINE, taskId: task.arn.split('/').pop(), at: new Date().toISOString() };
       bench.producer.send({ messages: [{ topic: bench.topics.control, key: Buffer.from(stream.id), value: Buffer.from(JSON.stringify(message)) }] })
-        .catch((error: Error & { errors?: Error[] }) => heartbeatErrors.push([error.message, ...(error.errors ?? []).map((e) => e.message)].join(': ')));
+        .catch((error: Error) => heartbeatErrors.push(describeError(error)));
     };
     later(TASK_START_MS, () => {
       if (task.lastStatus !== 'PROVISIONING' || task.desiredStatus !== 'RUNNING') return;
