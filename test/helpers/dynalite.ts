@@ -17,8 +17,15 @@ export interface LocalDynamo {
 
 let tableCounter = 0;
 
-export async function startDynalite(): Promise<LocalDynamo> {
+export interface DynaliteOptions {
+  /** Called with the operation (the X-Amz-Target header, e.g. `DynamoDB_20120810.GetItem`) of every request. */
+  readonly onRequest?: (target: string) => void;
+}
+
+export async function startDynalite(options: DynaliteOptions = {}): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const onRequest = options.onRequest;
+  if (onRequest) server.on('request', (req: { headers: Record<string, string | undefined> }) => onRequest(req.headers['x-amz-target'] ?? ''));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;

@@ -84,6 +84,9 @@ export async function runScheduler(deps: SchedulerDeps): Promise<SchedulerSummar
     summary = pass;
     if (!again && await deps.lease.release(seen)) return summary;
   }
+  // out of passes with work still marked: let the next event or the reconciler in at once, not when the lease
+  // expires (if this write fails, it does expire: the passes' work is done, so the invocation still succeeds)
+  await deps.lease.abandon().catch(() => undefined);
   return summary;
 }
 
@@ -105,7 +108,8 @@ async function runPass(deps: SchedulerDeps, summary: SchedulerSummary): Promise<
     let current: StreamItem | undefined = stream;
     // a second round publishes and records what the first round's launches changed
     for (let round = 0; round < 2 && current; round++) {
-      const slotFree = held < deps.config.maxConcurrentStreams;
+      // a slot freed after an older stream was passed over is that stream's: the next pass (again) gives it
+      const slotFree = held < deps.config.maxConcurrentStreams && !after.some((s) => !s.slot && !isTerminal(s.status));
       const result = await advance(deps, current, facts, { now: deps.now(), scheduling, slotFree }, summary);
       if (result.tookSlot) held++;
       if (current.slot && !result.stream?.slot) {

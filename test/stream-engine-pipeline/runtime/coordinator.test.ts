@@ -6,6 +6,7 @@
 import { CoordinatorKit, faultyDocument, T0 } from './coordinator-kit';
 import { launchStartedBy, STREAM_START_MARGIN_MS } from '../../../src/stream-engine-pipeline/runtime/engine-launcher';
 import { partitionForKey } from '../../../src/stream-engine-pipeline/runtime/kafka-partitioner';
+import { SchedulerLease } from '../../../src/stream-engine-pipeline/runtime/scheduler-lease';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
 
 let dynamo: LocalDynamo;
@@ -100,6 +101,21 @@ test('finding 3: with one free slot, the stream that arrived first gets it (5 of
     expect(kit.liveTasksOf(`late-${round}`)).toHaveLength(0);
     expect(kit.output.statusesOf(`late-${round}`)).toEqual(['waiting']);
   }
+});
+
+test('finding 3 (cont.): a slot that frees behind an older waiting stream goes to it, not to a later arrival (batches of two partitions)', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+  // one burst: arrival order is older (partition 0) < running (partition 1) < younger (partition 1)
+  const running = { ...kit.init('running'), partition: 1 };
+  const younger = { ...kit.init('younger'), partition: 1 };
+  const older = kit.init('older');
+  await kit.invoke(kit.batch(running, younger)); // partition 1's batch is handled first: `running` takes the slot
+  await kit.invoke(kit.batch(older));
+  kit.ecs.startAll();
+  kit.now += 10_000;
+  await kit.invoke(kit.ecs.exit(kit.liveTasksOf('running')[0], 0));
+  expect(kit.liveTasksOf('older')).toHaveLength(1);
+  expect(kit.liveTasksOf('younger')).toHaveLength(0);
 });
 
 test('finding 4: a stream over the limit waits and launches when a slot frees; an expired one launches again on a new init', async () => {
@@ -281,4 +297,24 @@ test('each task is told where its stream is (the partition of its key, the time 
   const summary = await kit.invoke(kit.ecs.exit(task.arn, 65));
   expect(summary.scheduler).toMatchObject({ failed: 1, relaunches: 0, launched: 0 });
   expect(kit.output.statuses.find((m) => m.streamId === 'cam-routing' && m.status === 'failed')!.reason).toContain('code 65');
+});
+
+test('an invocation whose passes keep finding new work gives the lease up when it stops, so the next event runs the scheduler at once', async () => {
+  const kit = await CoordinatorKit.create(dynamo, { maxConcurrentStreams: 1 });
+  await kit.invoke(kit.batch(kit.init('busy'), kit.init('next')));
+  kit.ecs.startAll();
+  // an event is recorded during every pass (as when RunTask answers slowly and task-stopped events keep coming)
+  const otherEvents = new SchedulerLease(kit.doc, kit.table, 'other-invocation', () => kit.now);
+  const describe = kit.ecs.describeTasks.bind(kit.ecs);
+  kit.ecs.describeTasks = async (input) => {
+    await otherEvents.markDirty();
+    return describe(input);
+  };
+  expect((await kit.reconcile()).scheduler).toBeDefined();
+  kit.ecs.describeTasks = describe;
+  kit.now += 1_000; // well within the lease's 60 s
+  kit.ecs.exit(kit.liveTasksOf('busy')[0], 0);
+  const after = await kit.reconcile();
+  expect(after.scheduler).toMatchObject({ finished: 1, launched: 1 });
+  expect(kit.liveTasksOf('next')).toHaveLength(1);
 });

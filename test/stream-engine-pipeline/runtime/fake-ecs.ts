@@ -225,7 +225,11 @@ export async function startFakeEcsServer(cluster: FakeEcsCluster): Promise<FakeE
     req.on('end', () => {
       const operation = OPERATIONS[String(req.headers['x-amz-target'] ?? '')];
       const send = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload, (_k, v) => (v instanceof Date ? v.getTime() / 1000 : v)));
+        // timestamps as epoch seconds, as ECS sends them; the replacer sees a Date's toJSON() text, so read the holder's value
+        const body = JSON.stringify(payload, function (this: Record<string, unknown>, key, value) {
+          return this[key] instanceof Date ? (this[key] as Date).getTime() / 1000 : value;
+        });
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(body);
       };
       if (!operation) {
         send(400, { __type: 'UnknownOperationException', message: `the mock serves RunTask, ListTasks, DescribeTasks and StopTask, not ${req.headers['x-amz-target']}` });
