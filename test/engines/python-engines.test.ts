@@ -147,6 +147,7 @@ describe('python stream engine', () => {
       partitionRecords.push({ key: samePartitionStream, value: streamData(samePartitionStream, seq) });
       if (seq === 20) partitionRecords.push({ key: streamId, value: poison, headers: { origin: 'test-producer' } });
       if (seq === 30) partitionRecords.push({ key: streamId, value: JSON.stringify({ type: 'stream-data', version: 1, streamId, seq: -1, data: '' }) });
+      if (seq === 40) partitionRecords.push({ key: streamId, value: streamData(streamId, 40, 'not base64!') });
     }
     partitionRecords.push({ key: streamId, value: endOfStream(streamId, 54) });
     const farRecords = [0, 1, 2].map((seq) => ({ key: otherPartitionStream, value: streamData(otherPartitionStream, seq) }));
@@ -166,7 +167,7 @@ describe('python stream engine', () => {
 
     const raw = await readAll(broker.bootstrap, topics.raw, RAW_PARTITIONS);
     const deadLetters = await readAll(broker.bootstrap, topics.deadLetter, 1);
-    expect(deadLetters).toHaveLength(2);
+    expect(deadLetters).toHaveLength(3);
     for (const dead of deadLetters) {
       const source = raw.find((r) => r.partition === Number(dead.headers['dead-letter.source-partition']) && r.offset === Number(dead.headers['dead-letter.source-offset']))!;
       expect(dead.headers['dead-letter.source-topic']).toBe(topics.raw);
@@ -179,6 +180,7 @@ describe('python stream engine', () => {
     expect(deadLetters[0].headers.origin).toBe('test-producer');
     expect(deadLetters[0].headers['dead-letter.error']).toBe('the value is not UTF-8 text');
     expect(deadLetters[1].headers['dead-letter.error']).toBe('stream-data invalid at seq: -1 is less than the minimum of 0');
+    expect(deadLetters[2].headers['dead-letter.error']).toBe('stream-data invalid at data: not base64');
 
     const heartbeats = (await readAll(broker.bootstrap, topics.control, 1)).map((r) => {
       expect(r.key).toBe(streamId);
@@ -193,8 +195,8 @@ describe('python stream engine', () => {
     const ofStream = size(partitionRecords.filter((r) => r.key === streamId));
     expect(engine.logs.find(isLog('finished'))).toMatchObject({
       exitCode: 0,
-      recordsRead: 103,
-      streamRecords: 53,
+      recordsRead: 104,
+      streamRecords: 54,
       skippedRecords: 50,
       bytesRead: read,
       streamBytes: ofStream,
@@ -238,6 +240,35 @@ describe('python stream engine', () => {
     expect(firstTask.length).toBeGreaterThanOrEqual(3); // one at start, then every second
     expect(firstTask.reduce((n, h) => n + h.processed, 0)).toBe(300);
     expect(heartbeats.some((h) => h.taskId === 'task-2')).toBe(true);
+  });
+
+  test('a stream-data the model fails on is dead-lettered with the error; the others get their output', async () => {
+    const { topics, create } = streamTopics();
+    await create();
+    const streamId = unique('stream');
+    const startTimestampMs = Date.now();
+    await produce(broker.bootstrap, topics.raw, [
+      ...[0, 1, 2, 3].map((seq) => ({ key: streamId, value: streamData(streamId, seq) })),
+      { key: streamId, value: endOfStream(streamId, 3) },
+    ]);
+    // the template's placeholder model, made to fail on seq 2
+    const failingModel = [
+      'import runpy',
+      'from stream_engine.model import StreamModel',
+      'process = StreamModel.process',
+      'def failing(self, data, message):',
+      "    if message['seq'] == 2:",
+      "        raise RuntimeError('out of GPU memory')",
+      '    return process(self, data, message)',
+      'StreamModel.process = failing',
+      "runpy.run_module('stream_engine', run_name='__main__')",
+    ].join('\n');
+    const engine = new EngineProcess(python, ['-c', failingModel], STREAM_TEMPLATE, contractEnv(topics, streamId, startTimestampMs));
+    await expectExit(engine, 0);
+    expect((await engineOutputs(topics.results, streamId)).map((o) => o.output.seq).sort()).toEqual([0, 1, 3]);
+    const [dead] = await readAll(broker.bootstrap, topics.deadLetter, 1);
+    expect(dead.headers['dead-letter.error']).toBe("model failed: RuntimeError('out of GPU memory')");
+    expect(JSON.parse(dead.value.toString('utf-8'))).toMatchObject({ type: 'stream-data', seq: 2 });
   });
 
   test('exits 65 when the model rejects the stream (StreamRejected), after the outputs before it', async () => {
@@ -434,6 +465,45 @@ describe('python object engine', () => {
     const objects = await readAll(broker.bootstrap, topics.objects, OBJECT_PARTITIONS);
     const source = objects.find((o) => o.partition === Number(noMimeType.headers['dead-letter.source-partition']) && o.offset === Number(noMimeType.headers['dead-letter.source-offset']))!;
     expect(noMimeType.value.equals(source.value)).toBe(true);
+  });
+
+  test('the model\'s answer sets the status: an object is success, None ignored, an exception or a non-object error', async () => {
+    const topics = await objectTopics();
+    const streamId = unique('stream');
+    await produce(broker.bootstrap, topics.objects, [0, 1, 2, 3].map((seq) => ({ key: streamId, value: mediaChunk(streamId, seq) })));
+    // the template's placeholder model, answering differently per chunk
+    const variedModel = [
+      'import runpy',
+      'from object_engine.model import ChunkModel',
+      'analyse = ChunkModel.analyse',
+      'def varied(self, chunk, data):',
+      "    if chunk['seq'] == 1:",
+      "        raise ValueError('cannot decode the frame')",
+      "    if chunk['seq'] == 2:",
+      '        return None',
+      "    if chunk['seq'] == 3:",
+      "        return ['not', 'an', 'object']",
+      '    return analyse(self, chunk, data)',
+      'ChunkModel.analyse = varied',
+      "runpy.run_module('object_engine', run_name='__main__')",
+    ].join('\n');
+    const engine = new EngineProcess(python, ['-c', variedModel], OBJECT_TEMPLATE, objectEnv(topics, unique('group')));
+    const deadline = Date.now() + 60_000;
+    let results: Array<Record<string, any>> = [];
+    while ((results = (await readAll(broker.bootstrap, topics.results, RESULT_PARTITIONS)).map(valid).filter((m) => m.type === 'chunk-result')).length < 4) {
+      if (Date.now() > deadline) throw new Error(`not 4 chunk-results in 60 s:\n${engine.describe()}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    engine.kill('SIGTERM');
+    await expectExit(engine, 0);
+    const bySeq = new Map(results.map((m) => [Number(String(m.chunkId).split('-chunk-')[1]), m]));
+    expect(bySeq.get(0)).toMatchObject({ status: 'success', output: { label: expect.any(String), score: expect.any(Number) } });
+    expect(bySeq.get(1)).toMatchObject({ status: 'error', error: { code: 'MODEL_ERROR', message: "ValueError('cannot decode the frame')" } });
+    expect(bySeq.get(2)).toMatchObject({ status: 'ignored' });
+    expect(bySeq.get(2)).not.toHaveProperty('output');
+    expect(bySeq.get(3)).toMatchObject({ status: 'error', error: { code: 'MODEL_ERROR' } });
+    expect(bySeq.get(3)!.error.message).toMatch(/chunk-result invalid at output/);
+    expect(await readAll(broker.bootstrap, topics.deadLetter, 1)).toHaveLength(0);
   });
 
   test('iam: SASL/OAUTHBEARER with the token its oauth_cb gets for AWS_REGION (an unsigned test token, see the runner)', async () => {
