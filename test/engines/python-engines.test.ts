@@ -8,7 +8,8 @@
  * GetSecretValue and boto3 reaches it through AWS_ENDPOINT_URL_SECRETS_MANAGER. The scram and iam
  * runs go through run-engine-over-sasl-plaintext.py, because the local SASL listener has no TLS
  * and accepts only unsigned OAUTHBEARER tokens (see that file); the real MSK IAM signer is run on
- * its own, offline, with fake credentials.
+ * its own, offline, with fake credentials. The model-failure tests wrap the templates' placeholder
+ * model in the engine's own process (`python -c`), as a team's model would fail.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
