@@ -534,7 +534,7 @@ describe('python object engine', () => {
 
   test('iam: the token is the MSK IAM signer\'s, signed offline for AWS_REGION with the default credentials', async () => {
     const script = [
-      'import json, sys',
+      'import json',
       'from object_engine.iam_token import iam_token_callback',
       "token, expiry = iam_token_callback('eu-west-1')('')",
       "print(json.dumps({'token': token, 'expiry': expiry}))",
@@ -545,6 +545,7 @@ describe('python object engine', () => {
         env: {
           PATH: process.env.PATH ?? '',
           PYTHONPATH: OBJECT_TEMPLATE,
+          PYTHONDONTWRITEBYTECODE: '1',
           AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
           AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
           AWS_EC2_METADATA_DISABLED: 'true',
