@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
-import { buildTemplate, REPO_ROOT, templateFiles, TEMPLATES_DIR, TypeScriptTemplate } from './engine-templates';
+import { buildTemplate, REPO_ROOT, templateFiles, TEMPLATES_DIR } from './engine-templates';
 import { loadKafka } from '../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { ensureKafkaBroker, KafkaBroker } from '../helpers/kafka-broker';
 import { createTopic, newAdmin, uniqueName } from '../stream-engine-pipeline/runtime/lag-scaler-kit';
@@ -21,13 +21,15 @@ import { createTopic, newAdmin, uniqueName } from '../stream-engine-pipeline/run
 
 let broker: KafkaBroker;
 let admin: Admin;
-const built: Partial<Record<TypeScriptTemplate, string>> = {};
+/** The built templates' folders. */
+let streamEngine: string;
+let objectEngine: string;
 
 beforeAll(async () => {
   broker = await ensureKafkaBroker();
   admin = newAdmin(broker.bootstrap, 'engine-templates-test');
-  built['typescript-stream-engine'] = buildTemplate('typescript-stream-engine');
-  built['typescript-object-engine'] = buildTemplate('typescript-object-engine');
+  streamEngine = buildTemplate('typescript-stream-engine');
+  objectEngine = buildTemplate('typescript-object-engine');
 }, 600_000);
 
 afterAll(async () => {
@@ -172,8 +174,8 @@ class EngineRun {
   output = '';
   readonly exit: Promise<number | null>;
 
-  constructor(template: TypeScriptTemplate, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [path.join(built[template]!, 'dist', 'main.js')], {
+  constructor(folder: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, [path.join(folder, 'dist', 'main.js')], {
       env: { PATH: process.env.PATH ?? '', AWS_EC2_METADATA_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -266,6 +268,21 @@ const mediaChunk = (streamId: string, i: number, mimeType = 'video/mp4') => ({
   mimeType,
   data: Buffer.from(`chunk ${i}`).toString('base64'),
 });
+/** A model that fails on seq 2 (it replaces src/model.ts; same exports as the placeholder). */
+const FAILING_MODEL = `import type { StreamDataMessage } from './messages.js';
+export class StreamRejected extends Error {}
+export interface ModelResult { readonly output: Record<string, unknown>; readonly startOffsetMs?: number; readonly endOffsetMs?: number }
+export interface StreamModel { process(bytes: Buffer, piece: StreamDataMessage): Promise<ModelResult>; finish(): Promise<void> }
+export async function createModel(_streamId: string): Promise<StreamModel> {
+  return {
+    async process(bytes, piece) {
+      if (piece.seq === 2) throw new Error('the test model cannot read seq 2');
+      return { output: { seq: piece.seq, bytes: bytes.length } };
+    },
+    async finish() {},
+  };
+}
+`;
 /** '{', invalid UTF-8, NUL, 'not JSON' */
 const NOT_JSON = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x6e, 0x6f, 0x74, 0x20, 0x4a, 0x53, 0x4f, 0x4e]);
 
@@ -337,7 +354,7 @@ describe('typescript-stream-engine', () => {
     const poisonAt = placed[before.length + during.findIndex((m) => m.value === NOT_JSON)].offset;
     const endAt = placed[before.length + during.length - 1].offset;
 
-    const run = new EngineRun('typescript-stream-engine', streamEnv(s, { PLACEHOLDER_MODEL_DELAY_MS: '40' }));
+    const run = new EngineRun(streamEngine, streamEnv(s, { PLACEHOLDER_MODEL_DELAY_MS: '40' }));
     expectExit(run, await run.exitCode(60_000), 0);
 
     // one engine-output per stream-data of its stream, none for the records before the start,
@@ -389,7 +406,7 @@ describe('typescript-stream-engine', () => {
     const env = streamEnv(s);
     const placed = await produce(first);
 
-    const run1 = new EngineRun('typescript-stream-engine', { ...env, PLACEHOLDER_MODEL_DELAY_MS: '100' });
+    const run1 = new EngineRun(streamEngine, { ...env, PLACEHOLDER_MODEL_DELAY_MS: '100' });
     await waitFor('10 outputs', run1, async () => ((await endOffsets(s.results)).get(0)! >= 10n ? true : undefined), 30_000);
     run1.child.kill('SIGTERM');
     expectExit(run1, await run1.exitCode(15_000), 143);
@@ -402,7 +419,7 @@ describe('typescript-stream-engine', () => {
     expect(first.filter((m, i) => m.key === s.ours && placed[i].offset < stoppedAt)).toHaveLength(producedBeforeStop);
 
     await produce([{ topic: s.raw, key: s.ours, value: endOfStream(s.ours, 39) }]);
-    const run2 = new EngineRun('typescript-stream-engine', { ...env, ENGINE_LAUNCH_ATTEMPT: '2', ENGINE_TASK_ID: 'task-2' });
+    const run2 = new EngineRun(streamEngine, { ...env, ENGINE_LAUNCH_ATTEMPT: '2', ENGINE_TASK_ID: 'task-2' });
     expectExit(run2, await run2.exitCode(60_000), 0);
     expect(run2.output).toContain(`resuming at the committed offset ${stoppedAt}`);
     expect((await engineOutputs(s.results)).map((o) => o.output.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i));
@@ -415,17 +432,43 @@ describe('typescript-stream-engine', () => {
       { topic: s.raw, key: s.ours, value: streamData(s.ours, 3, '') }, // no bytes: the placeholder model rejects the stream
       { topic: s.raw, key: s.ours, value: streamData(s.ours, 4) },
     ]);
-    const run = new EngineRun('typescript-stream-engine', streamEnv(s));
+    const run = new EngineRun(streamEngine, streamEnv(s));
     expectExit(run, await run.exitCode(45_000), 65);
     expect((await engineOutputs(s.results)).map((o) => o.output.seq)).toEqual([0, 1, 2]);
     expect(await committed(s.group, s.raw, 0)).toBe(placed[3].offset);
     expect(run.logs('the model rejected the stream')[0].reason).toMatch(/seq 3 has no bytes/);
   }, 60_000);
 
+  test('a stream-data whose data is not base64, and one the model fails on, are dead-lettered; the stream goes on', async () => {
+    // the template with src/model.ts replaced, as a team does: this model fails on seq 2
+    const failingModel = buildTemplate('typescript-stream-engine', { name: 'failing-model', files: { 'src/model.ts': FAILING_MODEL } });
+    const s = await streamSetup(1);
+    const notBase64 = { ...streamData(s.ours, 1), data: 'not base64!' };
+    const placed = await produce([
+      { topic: s.raw, key: s.ours, value: streamData(s.ours, 0) },
+      { topic: s.raw, key: s.ours, value: notBase64 },
+      { topic: s.raw, key: s.ours, value: streamData(s.ours, 2) },
+      { topic: s.raw, key: s.ours, value: streamData(s.ours, 3) },
+      { topic: s.raw, key: s.ours, value: endOfStream(s.ours, 3) },
+    ]);
+    const run = new EngineRun(failingModel, streamEnv(s));
+    expectExit(run, await run.exitCode(45_000), 0);
+    expect((await engineOutputs(s.results)).map((o) => o.output)).toEqual([
+      { seq: 0, bytes: Buffer.byteLength(`piece 0 of ${s.ours}`) },
+      { seq: 3, bytes: Buffer.byteLength(`piece 3 of ${s.ours}`) },
+    ]);
+    const deadLetters = await readTopic(s.deadLetter);
+    expect(deadLetters.map((d) => [d.headers.get('dead-letter.source-offset'), d.headers.get('dead-letter.error')])).toEqual([
+      [String(placed[1].offset), 'stream-data: /data must be base64'],
+      [String(placed[2].offset), expect.stringMatching(/^model failed: .*the test model cannot read seq 2/)],
+    ]);
+    expect(json(deadLetters[0])).toEqual(notBase64);
+  }, 180_000);
+
   test('starts at the end when no record is as recent as the start timestamp, and reads what comes after', async () => {
     const s = await streamSetup(1);
     await produce([0, 1].map((seq) => ({ topic: s.raw, key: s.ours, value: streamData(s.ours, seq), timestamp: BigInt(Date.now() - 60_000) })));
-    const run = new EngineRun('typescript-stream-engine', streamEnv(s));
+    const run = new EngineRun(streamEngine, streamEnv(s));
     await waitFor('the engine to start', run, async () => (run.logs('started').length > 0 ? true : undefined), 30_000);
     await produce([{ topic: s.raw, key: s.ours, value: streamData(s.ours, 2) }, { topic: s.raw, key: s.ours, value: endOfStream(s.ours, 2) }]);
     expectExit(run, await run.exitCode(30_000), 0);
@@ -445,7 +488,7 @@ describe('typescript-stream-engine', () => {
         ...[0, 1, 2].map((seq) => ({ topic: s.raw, key: s.ours, value: streamData(s.ours, seq) })),
         { topic: s.raw, key: s.ours, value: endOfStream(s.ours, 2) },
       ]);
-      const run = new EngineRun('typescript-stream-engine', streamEnv(s, {
+      const run = new EngineRun(streamEngine, streamEnv(s, {
         ...FAKE_AWS,
         KAFKA_BOOTSTRAP_BROKERS: broker.saslBootstrap,
         KAFKA_AUTH_MODE: 'scram',
@@ -464,7 +507,7 @@ describe('typescript-stream-engine', () => {
 
   test('iam: the token comes from aws-msk-iam-sasl-signer-js (fake credentials, signed locally) and is cached', async () => {
     // the built template's token provider, run in isolation
-    const module = pathToFileURL(path.join(built['typescript-stream-engine']!, 'dist', 'kafka-connection.js')).href;
+    const module = pathToFileURL(path.join(streamEngine, 'dist', 'kafka-connection.js')).href;
     const script = `const { iamTokenProvider } = await import(${JSON.stringify(module)}); const provide = iamTokenProvider('eu-west-1');
       const first = await provide(); console.log(JSON.stringify({ first, again: await provide() }));`;
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script],
@@ -496,7 +539,7 @@ describe('typescript-stream-engine', () => {
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     try {
       const s = await streamSetup(1);
-      const run = new EngineRun('typescript-stream-engine', streamEnv(s, {
+      const run = new EngineRun(streamEngine, streamEnv(s, {
         ...FAKE_AWS, KAFKA_BOOTSTRAP_BROKERS: `127.0.0.1:${(relay.address() as AddressInfo).port}`, KAFKA_AUTH_MODE: 'iam', KAFKA_TLS: 'false',
       }));
       expectExit(run, await run.exitCode(45_000), 1);
@@ -544,6 +587,7 @@ describe('typescript-object-engine', () => {
   test('chunks of two streams get exactly one chunk-result each; poison is dead-lettered; heartbeats go to the output topic; SIGTERM leaves everything committed', async () => {
     const s = await objectSetup(2, 2);
     const { chunkId: _dropped, ...noChunkId } = mediaChunk('cam-x', 99);
+    const notBase64 = { ...mediaChunk('cam-y', 11), data: '***' };
     await produce([
       ...Array.from({ length: 10 }, (_, i) => [
         { topic: s.objects, key: 'cam-x', value: mediaChunk('cam-x', i) },
@@ -551,17 +595,18 @@ describe('typescript-object-engine', () => {
       ]).flat(),
       { topic: s.objects, key: 'cam-x', value: noChunkId },
       { topic: s.objects, key: 'cam-y', value: mediaChunk('cam-y', 10, 'audio/wav') }, // the placeholder model ignores it
+      { topic: s.objects, key: 'cam-y', value: notBase64 },
     ]);
-    const run = new EngineRun('typescript-object-engine', objectEnv(s));
-    await waitFor('22 chunk-results and a heartbeat', run, async () => {
+    const run = new EngineRun(objectEngine, objectEnv(s));
+    await waitFor('23 chunk-results and a heartbeat', run, async () => {
       const read = await readTopic(s.results);
-      return chunkResults(read).length >= 22 && read.some((r) => json(r).type === 'heartbeat') ? true : undefined;
+      return chunkResults(read).length >= 23 && read.some((r) => json(r).type === 'heartbeat') ? true : undefined;
     }, 60_000);
     run.child.kill('SIGTERM');
     expectExit(run, await run.exitCode(15_000), 0);
 
     const results = chunkResults(await readTopic(s.results));
-    expect(results).toHaveLength(22);
+    expect(results).toHaveLength(23);
     const byStatus = (status: string) => results.filter((r) => json(r).status === status);
     expect(byStatus('success').map((r) => json(r).chunkId).sort()).toEqual(
       ['cam-x', 'cam-y'].flatMap((id) => Array.from({ length: 10 }, (_, i) => `${id}-chunk-${i}`)).sort());
@@ -571,12 +616,18 @@ describe('typescript-object-engine', () => {
       expect(r.partition).toBe(javaPartition(streamId, 2));
     }
     expect(byStatus('ignored').map(json)).toEqual([expect.objectContaining({ streamId: 'cam-y', chunkId: 'cam-y-chunk-10', engine: 'detector' })]);
-    const [error] = byStatus('error').map(json);
-    expect(error).toMatchObject({ streamId: 'cam-x', chunkId: expect.stringMatching(/^offset-\d-\d+$/), error: { code: 'BAD_MESSAGE', message: expect.stringMatching(/chunkId/) } });
+    const errors = byStatus('error').map(json).sort((a, b) => a.streamId.localeCompare(b.streamId));
+    expect(errors).toEqual([
+      expect.objectContaining({ streamId: 'cam-x', chunkId: expect.stringMatching(/^offset-\d-\d+$/), error: { code: 'BAD_MESSAGE', message: expect.stringMatching(/chunkId/) } }),
+      expect.objectContaining({ streamId: 'cam-y', chunkId: expect.stringMatching(/^offset-\d-\d+$/), error: { code: 'BAD_MESSAGE', message: 'media-chunk: /data must be base64' } }),
+    ]);
     const deadLetters = await readTopic(s.deadLetter);
-    expect(deadLetters).toHaveLength(1);
-    expect(json(deadLetters[0])).toEqual(noChunkId);
-    expect(deadLetters[0].headers.get('dead-letter.error')).toMatch(/chunkId/);
+    const byStream = new Map(deadLetters.map((d) => [d.key?.toString(), d]));
+    expect(deadLetters).toHaveLength(2);
+    expect(json(byStream.get('cam-x')!)).toEqual(noChunkId);
+    expect(byStream.get('cam-x')!.headers.get('dead-letter.error')).toMatch(/chunkId/);
+    expect(json(byStream.get('cam-y')!)).toEqual(notBase64);
+    expect(byStream.get('cam-y')!.headers.get('dead-letter.error')).toBe('media-chunk: /data must be base64');
 
     const heartbeats = (await readTopic(s.results)).filter((r) => json(r).type === 'heartbeat');
     for (const h of heartbeats) {
@@ -591,7 +642,7 @@ describe('typescript-object-engine', () => {
   test('SIGTERM mid-run: finishes the chunk at hand, commits it, leaves the group and exits 0', async () => {
     const s = await objectSetup(1);
     await produce(Array.from({ length: 30 }, (_, i) => ({ topic: s.objects, key: 'cam-z', value: mediaChunk('cam-z', i) })));
-    const run = new EngineRun('typescript-object-engine', objectEnv(s, { PLACEHOLDER_MODEL_DELAY_MS: '100' }));
+    const run = new EngineRun(objectEngine, objectEnv(s, { PLACEHOLDER_MODEL_DELAY_MS: '100' }));
     await waitFor('5 chunk-results', run, async () => (chunkResults(await readTopic(s.results)).length >= 5 ? true : undefined), 60_000);
     run.child.kill('SIGTERM');
     expectExit(run, await run.exitCode(10_000), 0);
@@ -615,7 +666,7 @@ describe('typescript-object-engine', () => {
     try {
       const s = await objectSetup(1);
       await produce([0, 1].map((i) => ({ topic: s.objects, key: 'cam-s', value: mediaChunk('cam-s', i) })));
-      const run = new EngineRun('typescript-object-engine', objectEnv(s, {
+      const run = new EngineRun(objectEngine, objectEnv(s, {
         ...FAKE_AWS,
         KAFKA_BOOTSTRAP_BROKERS: broker.saslBootstrap,
         KAFKA_AUTH_MODE: 'scram',

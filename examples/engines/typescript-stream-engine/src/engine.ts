@@ -11,7 +11,7 @@ import { Heartbeats } from './heartbeats.js';
 import { kafkaClientOptions } from './kafka-connection.js';
 import { describeError, type Log } from './log.js';
 import { encodeMessage, parseMessage, type EngineOutputMessage, type HeartbeatMessage, type StreamDataMessage } from './messages.js';
-import { createModel, StreamRejected, type StreamModel } from './model.js';
+import { createModel, StreamRejected, type ModelResult, type StreamModel } from './model.js';
 import { PartitionReader, type PartitionPosition, type ReadRecord } from './partition-reader.js';
 import { SerialProducer, type OutgoingMessage } from './producer.js';
 import { ReadStats } from './read-stats.js';
@@ -118,25 +118,35 @@ async function handle(config: StreamEngineConfig, log: Log, loop: Loop, record: 
     return true;
   } else if (parsed.message.type === 'stream-data') {
     const piece = parsed.message as unknown as StreamDataMessage;
-    const result = await loop.model.process(piece);
-    const output: EngineOutputMessage = {
-      type: 'engine-output',
-      version: 1,
-      streamId: config.streamId,
-      engine: config.engine,
-      at: new Date().toISOString(),
-      ...(result.startOffsetMs !== undefined ? { startOffsetMs: result.startOffsetMs } : {}),
-      ...(result.endOffsetMs !== undefined ? { endOffsetMs: result.endOffsetMs } : {}),
-      output: result.output,
-    };
-    loop.work.add({ topic: config.outputTopic, key: loop.streamKey, value: encodeMessage(output) });
-    return false;
+    try {
+      const result = await loop.model.process(Buffer.from(piece.data, 'base64'), piece);
+      loop.work.add({ topic: config.outputTopic, key: loop.streamKey, value: encodeMessage(engineOutput(config, result)) });
+      return false;
+    } catch (error) {
+      if (error instanceof StreamRejected) {
+        throw error;
+      }
+      problem = `model failed: ${describeError(error)}`; // this record is poison for the model; the stream goes on
+    }
   } else {
     problem = `${parsed.message.type}: stream engines read only stream-data and end-of-stream`;
   }
   log.warn('poison record sent to the dead-letter topic', { topic: record.topic, partition: record.partition, offset: record.offset, error: problem });
   loop.work.add(deadLetter(config.deadLetterTopic, config.engine, record, problem));
   return false;
+}
+
+function engineOutput(config: StreamEngineConfig, result: ModelResult): EngineOutputMessage {
+  return {
+    type: 'engine-output',
+    version: 1,
+    streamId: config.streamId,
+    engine: config.engine,
+    at: new Date().toISOString(),
+    ...(result.startOffsetMs !== undefined ? { startOffsetMs: result.startOffsetMs } : {}),
+    ...(result.endOffsetMs !== undefined ? { endOffsetMs: result.endOffsetMs } : {}),
+    output: result.output,
+  };
 }
 
 /** Outputs not yet produced and positions not yet committed; committed only after producing. */

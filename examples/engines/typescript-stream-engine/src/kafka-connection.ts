@@ -1,5 +1,5 @@
 /**
- * How the engine reaches Kafka, per KAFKA_AUTH_MODE:
+ * How the engine reaches Kafka, per KAFKA_AUTH_MODE (default `iam`, as on MSK Serverless):
  * - `iam`: SASL/OAUTHBEARER over TLS with an MSK IAM token signed by aws-msk-iam-sasl-signer-js
  *   (credentials from the task role, region from AWS_REGION). A token lasts 15 minutes; a new one is
  *   signed when the cached one has less than 2 minutes left, so every new connection gets a valid one.
@@ -31,7 +31,7 @@ export interface KafkaSettings {
 
 export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
   const brokers = required(env, 'KAFKA_BOOTSTRAP_BROKERS').split(',').map((b) => b.trim()).filter((b) => b.length > 0);
-  const authMode = required(env, 'KAFKA_AUTH_MODE') as AuthMode;
+  const authMode = (env.KAFKA_AUTH_MODE?.trim() || 'iam') as AuthMode;
   if (!AUTH_MODES.includes(authMode)) {
     throw new Error(`KAFKA_AUTH_MODE must be one of ${AUTH_MODES.join(', ')}; got '${authMode}'`);
   }

@@ -3,7 +3,7 @@
  *   0   the stream is finished (end-of-stream handled);
  *   65  the stream can never be processed (the model threw StreamRejected): marked failed, no relaunch;
  *   143 SIGTERM before the end (130 for SIGINT): launched again, resuming from the committed offset;
- *   1   anything else (bad configuration, Kafka unreachable, a model crash): launched again.
+ *   1   anything else (bad configuration, Kafka unreachable, createModel failing): launched again.
  */
 import { streamEngineConfigFromEnv } from './config.js';
 import { runStreamEngine } from './engine.js';

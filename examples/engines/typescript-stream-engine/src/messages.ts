@@ -55,13 +55,24 @@ const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3
 
 const SCHEMA_DIR = new URL('../schemas/', import.meta.url);
 
+/** Standard base64 with its padding (what `contentEncoding: base64` fields carry). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+interface Validator {
+  readonly validate: ValidateFunction;
+  /** Top-level fields whose schema says `contentEncoding: base64` (ajv only annotates it). */
+  readonly base64Fields: readonly string[];
+}
+
 /** One validator per message type (the schema's `type` const), from every schema in ../schemas. */
-function loadValidators(): Map<string, ValidateFunction> {
+function loadValidators(): Map<string, Validator> {
   const ajv = new Ajv2020({ formats: { 'date-time': DATE_TIME } });
-  const validators = new Map<string, ValidateFunction>();
+  const validators = new Map<string, Validator>();
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'))) {
     const schema = JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8'));
-    validators.set(schema.properties.type.const, ajv.compile(schema));
+    const base64Fields = Object.entries(schema.properties as Record<string, { contentEncoding?: string }>)
+      .filter(([, property]) => property.contentEncoding === 'base64').map(([name]) => name);
+    validators.set(schema.properties.type.const, { validate: ajv.compile(schema), base64Fields });
   }
   return validators;
 }
@@ -74,13 +85,20 @@ export function validateMessage(value: unknown): ParseResult {
     return { ok: false, error: 'a message must be a JSON object' };
   }
   const type = (value as { type?: unknown }).type;
-  const validate = typeof type === 'string' ? validators.get(type) : undefined;
-  if (!validate) {
+  const validator = typeof type === 'string' ? validators.get(type) : undefined;
+  if (!validator) {
     return { ok: false, error: `/type must be one of ${[...validators.keys()].join(', ')}` };
   }
-  if (!validate(value)) {
-    const [first] = validate.errors!;
+  if (!validator.validate(value)) {
+    const [first] = validator.validate.errors!;
     return { ok: false, error: `${type}: ${first.instancePath || '/'} ${first.message}` };
+  }
+  const notBase64 = validator.base64Fields.find((name) => {
+    const field = (value as Record<string, unknown>)[name];
+    return typeof field === 'string' && !BASE64.test(field);
+  });
+  if (notBase64) {
+    return { ok: false, error: `${type}: /${notBase64} must be base64` };
   }
   return { ok: true, message: value as Message };
 }

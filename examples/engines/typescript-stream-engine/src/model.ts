@@ -6,13 +6,16 @@
  *
  * - `createModel(streamId)` is called once per task, before the first record: load weights,
  *   open sessions, allocate per-stream state here.
- * - `process(piece)` is called for each `stream-data` message of the stream, in order; what it
- *   returns becomes one `engine-output` message (its `output`, and optionally the span it covers).
+ * - `process(bytes, piece)` is called for each `stream-data` message of the stream, in order, with
+ *   its decoded bytes; what it returns becomes one `engine-output` message (its `output`, and
+ *   optionally the span of the stream it covers).
  * - `finish()` is called once at `end-of-stream`, before the engine exits 0.
  * - Throw `StreamRejected` when this stream can never be processed (an unsupported codec, a
  *   corrupt header): the engine exits 65 and the Coordinator marks the stream failed without
- *   relaunching it. Any other error crashes the task (exit 1): the Coordinator launches it again
- *   (up to maxLaunchAttempts) and the new task resumes from the last committed record.
+ *   relaunching it. Any other error makes that record poison for the model: it goes to the
+ *   dead-letter topic (with the error) and the stream goes on; retry transient failures inside
+ *   `process`. An error in `createModel` crashes the task (exit 1): the Coordinator launches it
+ *   again (up to maxLaunchAttempts) and the new task resumes from the last committed record.
  * - Keep the event loop free: run CPU-heavy inference in a worker thread, a child process or a
  *   native addon that works off the main thread, or heartbeats stop and the task is replaced.
  *
@@ -38,7 +41,7 @@ export interface ModelResult {
 }
 
 export interface StreamModel {
-  process(piece: StreamDataMessage): Promise<ModelResult>;
+  process(bytes: Buffer, piece: StreamDataMessage): Promise<ModelResult>;
   finish(): Promise<void>;
 }
 
@@ -46,8 +49,7 @@ export async function createModel(streamId: string): Promise<StreamModel> {
   const delayMs = Number(process.env.PLACEHOLDER_MODEL_DELAY_MS ?? 0);
   let totalBytes = 0;
   return {
-    async process(piece) {
-      const bytes = Buffer.from(piece.data, 'base64');
+    async process(bytes, piece) {
       if (bytes.length === 0) {
         throw new StreamRejected(`stream ${streamId}: stream-data seq ${piece.seq} has no bytes; this model cannot process the stream`);
       }
