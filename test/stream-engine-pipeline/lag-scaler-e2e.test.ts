@@ -17,7 +17,8 @@ import {
 // ECS service. ECS has no local implementation, so it is mocked at its API boundary: FakeEcs
 // answers DescribeServices/UpdateService, and each UpdateService starts or stops local processes
 // of the object engine template (examples/engines/typescript-object-engine, built with its own
-// dependencies), as ECS would start or stop Fargate tasks. The engines drain the lag and write results; the scaler returns to zero.
+// dependencies), as ECS would start or stop Fargate tasks. The engines drain the lag and write
+// results; the scaler returns to zero.
 
 const CHUNKS = 240;
 const PARTITIONS = 4;
