@@ -6,7 +6,7 @@ import { loadKafka } from '../../src/stream-engine-pipeline/runtime/kafka-connec
 import { readTopicMessageCount } from '../../src/stream-engine-pipeline/runtime/lag-reader';
 import { startDynalite, LocalDynamo } from '../helpers/dynalite';
 import { ensureKafka, runKafkaCli } from '../helpers/kafka-broker';
-import { bundleExampleEngine, createRegistryTable, createTopic, newAdmin, produceKeyed, uniqueName } from './runtime/lag-scaler-kit';
+import { createRegistryTable, createTopic, newAdmin, objectEngineMain, produceKeyed, uniqueName } from './runtime/lag-scaler-kit';
 
 // Kafka faults, against real brokers (ECS is mocked at its API boundary by FakeEcs: there is no
 // local ECS). The scaler's clock is driven by the test (ScalerHarness), so cooldowns pass without
@@ -203,10 +203,10 @@ test('a consumer group reset to earliest scales out; reset to latest scales in o
   }
 }, 120_000);
 
-describe('poison messages in the example object engine', () => {
+describe('poison messages in the object engine template', () => {
   let engineFile: string;
   beforeAll(() => {
-    engineFile = bundleExampleEngine();
+    engineFile = objectEngineMain();
   }, 120_000);
 
   interface Consumed {
@@ -217,8 +217,8 @@ describe('poison messages in the example object engine', () => {
     readonly offset: bigint;
   }
 
-  /** Reads `topic` from the start until `count` records arrived (or the timeout). */
-  async function readRecords(topic: string, count: number, timeoutMs: number): Promise<Consumed[]> {
+  /** Reads `topic` from the start until `count` records that `keep` accepts arrived (or the timeout). */
+  async function readRecords(topic: string, count: number, timeoutMs: number, keep: (record: Consumed) => boolean = () => true): Promise<Consumed[]> {
     const kafka = loadKafka();
     const consumer = new kafka.Consumer({
       clientId: 'faults-reader',
@@ -233,7 +233,10 @@ describe('poison messages in the example object engine', () => {
     const timer = setTimeout(() => void stream.close(), timeoutMs);
     try {
       for await (const m of stream) {
-        records.push({ key: m.key, value: m.value, headers: m.headers, partition: m.partition, offset: m.offset });
+        const record = { key: m.key, value: m.value, headers: m.headers, partition: m.partition, offset: m.offset };
+        if (keep(record)) {
+          records.push(record);
+        }
         if (records.length >= count) {
           break;
         }
@@ -295,7 +298,7 @@ describe('poison messages in the example object engine', () => {
         ENGINE_CONSUMER_GROUP: uniqueName('faults-detector'),
         KAFKA_BOOTSTRAP_BROKERS: bootstrap,
         KAFKA_AUTH_MODE: 'plaintext',
-        PROCESS_MS: '5',
+        PLACEHOLDER_MODEL_DELAY_MS: '5',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -307,8 +310,9 @@ describe('poison messages in the example object engine', () => {
     let resultRecords: Consumed[];
     let deadLetters: Consumed[];
     try {
-      // every input gets a result (10 successes, 2 errors), and both poison messages a dead letter
-      resultRecords = await readRecords(results, 12, 45_000);
+      // every input gets a result (10 successes, 2 errors), and both poison messages a dead letter;
+      // the engine's heartbeats on the results topic are not results
+      resultRecords = await readRecords(results, 12, 45_000, (r) => JSON.parse(r.value.toString('utf-8')).type === 'chunk-result');
       deadLetters = await readRecords(deadLetter, 2, 15_000);
     } finally {
       task.kill('SIGTERM');

@@ -1,9 +1,6 @@
 // Shared helpers of the lag scaler tests and benchmark: Kafka clients against the local broker,
 // topics, keyed bursts, committing a group, a fake ECS client (ECS has no local implementation,
 // so it is mocked at its API boundary) and a registry table in dynalite.
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
@@ -13,6 +10,7 @@ import type { MediaChunkMessage } from '../../../src/stream-engine-pipeline/mess
 import { loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { isUnknownTopicError } from '../../../src/stream-engine-pipeline/runtime/lag-reader';
 import { REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
+import { buildTemplate } from '../../engines/engine-templates';
 import { createKeyTable } from '../../helpers/dynalite';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -198,20 +196,9 @@ export class FakeEcs {
 }
 
 /**
- * Bundles the example object engine with esbuild (the options the handlers use for
- * @platformatic/kafka) into a temp dir, so starting a process of it takes ~100 ms. Returns the
- * file to run with `node`.
+ * The object engine template (examples/engines/typescript-object-engine), built from a copy with
+ * its own dependencies (cached after the first build). Returns the file to run with `node`.
  */
-export function bundleExampleEngine(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'object-engine-'));
-  const outfile = path.join(outdir, 'engine.js');
-  execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'esbuild'), [
-    path.join(REPO_ROOT, 'examples', 'engines', 'object-engine', 'engine.ts'),
-    '--bundle', '--platform=node', '--target=node20', `--outfile=${outfile}`,
-    '--alias:@platformatic/wasm-utils=@platformatic/wasm-utils/bundled',
-    '--define:import.meta.url=__import_meta_url',
-    "--banner:js=const __import_meta_url=require('url').pathToFileURL(__filename).href;",
-    '--log-level=warning',
-  ], { cwd: REPO_ROOT, stdio: 'pipe' });
-  return outfile;
+export function objectEngineMain(): string {
+  return path.join(buildTemplate('typescript-object-engine'), 'dist', 'main.js');
 }
