@@ -91,6 +91,65 @@ export interface DayBar {
   readonly worst: CheckStatus;
 }
 
+/** Response times of one UTC hour (from the hourly rollups); null = no probe that hour. */
+export interface LatencyHour {
+  /** ISO time the hour starts. */
+  readonly hour: string;
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
+}
+
+/** A scheduled maintenance window (declared in the construct's props). */
+export interface MaintenanceWindowConfig {
+  readonly id: string;
+  /** Shown on the page. */
+  readonly message: string;
+  /** Names of the checks under maintenance; empty = every check. */
+  readonly checks: string[];
+  /** ISO times. */
+  readonly start: string;
+  readonly end: string;
+}
+
+/** A maintenance window as the page shows it. */
+export interface MaintenanceView extends MaintenanceWindowConfig {
+  /** True while now is within [start, end). */
+  readonly active: boolean;
+}
+
+export type IncidentState = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+export interface IncidentUpdate {
+  /** ISO time. */
+  readonly at: string;
+  readonly state: IncidentState;
+  readonly message: string;
+}
+
+/** An incident an operator posted (no redeploy needed), with its updates, oldest first. */
+export interface IncidentView {
+  readonly id: string;
+  readonly title: string;
+  readonly impact: 'minor' | 'major' | 'critical';
+  /** Names of the affected checks (may be empty). */
+  readonly checks: string[];
+  /** ISO time of the first update. */
+  readonly startedAt: string;
+  /** ISO time of the `resolved` update, if any. */
+  readonly resolvedAt?: string;
+  readonly updates: IncidentUpdate[];
+}
+
+/** A status change of a check, for the timeline. */
+export interface StatusChangeView {
+  readonly at: string;
+  readonly check: string;
+  readonly displayName: string;
+  readonly from: CheckStatus;
+  readonly to: CheckStatus;
+  readonly message?: string;
+}
+
 /** What the renderer needs for one check. */
 export interface CheckView {
   readonly name: string;
@@ -107,6 +166,10 @@ export interface CheckView {
   readonly uptime: UptimeWindows;
   /** Oldest first, exactly 90 entries ending today (UTC). */
   readonly days: DayBar[];
+  /** Oldest first, the last 24 complete UTC hours. */
+  readonly latency24h: LatencyHour[];
+  /** The maintenance window the check is in now, if any (it is not alerted on). */
+  readonly maintenance?: MaintenanceView;
 }
 
 /** Everything one page render needs; read with O(1) DynamoDB calls. */
@@ -122,6 +185,12 @@ export interface PageSnapshot {
   /** Worst status across checks (unknown only if every check is unknown). */
   readonly overall: CheckStatus;
   readonly checks: CheckView[];
+  /** Incidents of the last 14 days and every unresolved one, newest first. */
+  readonly incidents: IncidentView[];
+  /** Maintenance windows active now or starting within 14 days, soonest first. */
+  readonly maintenance: MaintenanceView[];
+  /** Status changes of the last 14 days, newest first (at most 200). */
+  readonly changes: StatusChangeView[];
 }
 
 /** Published to SNS when a check's (smoothed) status changes. */

@@ -39,6 +39,7 @@ export async function readSnapshot(doc: DocumentSender, tableName: string, confi
       certExpiresAt: r?.state.certExpiresAt,
       uptime: uptimeWindows(history, now),
       days: dayBars(history, now),
+      latency24h: [],
     };
   });
 
@@ -51,5 +52,8 @@ export async function readSnapshot(doc: DocumentSender, tableName: string, confi
     stale: updatedAtMs === undefined || now.getTime() - updatedAtMs > staleAfterMs,
     overall: worstStatus(checks.map((c) => c.status)),
     checks,
+    incidents: [],
+    maintenance: [],
+    changes: [],
   };
 }

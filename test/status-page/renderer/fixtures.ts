@@ -33,6 +33,7 @@ export function check(overrides: Partial<CheckView> & { name: string }): CheckVi
     since: new Date(NOW.getTime() - 3 * 3600_000).toISOString(),
     uptime: { h24: 1, d7: 0.9995, d30: 0.99951, d90: null },
     days: days(),
+    latency24h: [],
     ...overrides,
   };
 }
@@ -45,6 +46,9 @@ export function snapshot(overrides: Partial<PageSnapshot> = {}): PageSnapshot {
     updatedAt: new Date(NOW.getTime() - 60_000).toISOString(),
     stale: false,
     overall: 'up',
+    incidents: [],
+    maintenance: [],
+    changes: [],
     checks: [
       check({ name: 'api', displayName: 'Public API', group: 'Core' }),
       check({ name: 'web', displayName: 'Website', group: 'Core' }),

@@ -292,7 +292,7 @@ describe('status.json', () => {
 
   test('missing values are null, not absent', async () => {
     const { render } = harness({
-      snap: snapshot({ updatedAt: undefined, description: undefined, stale: true, overall: 'unknown', checks: [{ name: 'x', displayName: 'X', status: 'unknown', uptime: { h24: null, d7: null, d30: null, d90: null }, days: [] }] }),
+      snap: snapshot({ updatedAt: undefined, description: undefined, stale: true, overall: 'unknown', checks: [{ name: 'x', displayName: 'X', status: 'unknown', uptime: { h24: null, d7: null, d30: null, d90: null }, days: [], latency24h: [] }] }),
     });
     const body = JSON.parse((await render(event('/status.json', AUTH))).body);
     expect(body).toMatchObject({ description: null, updatedAt: null, stale: true, overall: 'unknown' });

@@ -32,6 +32,9 @@ function pageSnapshot(stale: boolean): PageSnapshot {
     updatedAt: new Date(NOW.getTime() - (stale ? 47 * 60_000 : 40_000)).toISOString(),
     stale,
     overall: 'down',
+    incidents: [],
+    maintenance: [],
+    changes: [],
     checks: [
       check({ name: 'api', displayName: 'Public API', group: 'Core services', latencyMs: 84, days: history({ 23: 'degraded', 61: 'down' }), uptime: { h24: 1, d7: 1, d30: 0.9993, d90: 0.99871 } }),
       check({ name: 'web', displayName: 'Website', group: 'Core services', latencyMs: 212, days: history({ 70: 'degraded' }), uptime: { h24: 1, d7: 1, d30: 1, d90: 0.99995 } }),

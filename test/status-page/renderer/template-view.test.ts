@@ -123,7 +123,7 @@ describe('buildTemplateView', () => {
 
   test('every optional key is present so sections never fall through to an outer context', () => {
     const c = buildTemplateView(snapshot({
-      checks: [{ name: 'bare', displayName: 'Bare', status: 'unknown', uptime: { h24: null, d7: null, d30: null, d90: null }, days: [] }],
+      checks: [{ name: 'bare', displayName: 'Bare', status: 'unknown', uptime: { h24: null, d7: null, d30: null, d90: null }, days: [], latency24h: [] }],
     }), { now: NOW }).checks[0];
     for (const key of ['group', 'hasGroup', 'message', 'hasMessage', 'latencyMs', 'latencyText', 'lastCheckedAt', 'since', 'sinceText', 'hasSince', 'certExpiresAt', 'hasCert']) {
       expect(c).toHaveProperty(key);
