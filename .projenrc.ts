@@ -88,6 +88,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.3.0',
     // The cdk CLI: the examples test runs `cdk synth` in copies of the example folders.
     'aws-cdk@^2.1000.0',
+    // IAM: the calls the handlers make, evaluated against the policies on the synthesized roles.
+    '@cloud-copilot/iam-simulate@^0.1.173',
+    // Integration tests (alpha versions are exact; 2.193 accepts our aws-cdk-lib floor; assertions on a real account; snapshot mode in CI).
+    '@aws-cdk/integ-tests-alpha@2.193.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
   ],
 
   jestOptions: {
