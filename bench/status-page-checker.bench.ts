@@ -20,7 +20,7 @@ import { runChecks } from '../src/status-page/runtime/run-checks';
 import { startDynalite, LocalDynamo } from '../test/helpers/dynalite';
 import { SILENT_LOG } from '../test/helpers/recording-log';
 import { fleet, seeded } from '../test/status-page/runtime/helpers/config';
-import { fillRealisticCounters } from '../test/status-page/runtime/helpers/realistic-history';
+import { fillRealisticHistory } from '../test/status-page/runtime/helpers/realistic-history';
 
 const REPS = Number(process.env.BENCH_REPS ?? '5');
 const CONCURRENCY = 64; // the construct's default probeConcurrency
@@ -112,7 +112,7 @@ async function measure(dynamo: LocalDynamo, targets: Target[], count: number, co
 async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   // Store-only figures (no probing): what the hour and day roll-overs cost and how big the items
   // get with 90 days of history. 92 daily runs fill every series, then the counters are replaced
-  // with minute-by-minute ones (see fillRealisticCounters) so the sizes are realistic.
+  // with minute-by-minute ones (see fillRealisticHistory) so the sizes are realistic.
   const table = await dynamo.createStatusTable();
   const cfg = config(count, [{ origin: 'http://127.0.0.1:9', close: async () => undefined }], CONCURRENCY);
   const next = fleet(count, seeded(11), 0.01);
@@ -122,7 +122,7 @@ async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   for (let d = 0; d < 92; d++) {
     await recordRun(doc, table, cfg, next(), new Date(day0 + d * 86_400_000 + 30 * 60_000), quiet);
   }
-  await fillRealisticCounters(doc, table, seeded(12));
+  await fillRealisticHistory(doc, table, seeded(12));
   const base = day0 + 91 * 86_400_000;
   const steady = await recordRun(doc, table, cfg, next(), new Date(base + 31 * 60_000), quiet);
   const hourRoll = await recordRun(doc, table, cfg, next(), new Date(base + 61 * 60_000), quiet);

@@ -64,7 +64,7 @@ test('a never-checked check that fails stays unknown until the threshold', () =>
 });
 
 test('threshold 1 turns down on the first failure', () => {
-  const e = evaluateProbe(check, { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 5 }, down,
+  const e = evaluateProbe(check, { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 5, consecutiveNotUp: 0 }, down,
     { failureThreshold: 1, successThreshold: 1 }, t(0));
   expect(e.state.status).toBe('down');
   expect(e.publishable).toBe(true);
