@@ -16,7 +16,7 @@ import { HealthCheck } from './health-check';
 import { MaintenanceWindow } from './maintenance-window';
 import { PageAuth } from './page-auth';
 import { PageTemplate } from './page-template';
-import { MAX_PROBE_CONCURRENCY, defaultProbeConcurrency } from './probe-concurrency';
+import { MAX_PROBE_CONCURRENCY, checkerMemoryMiB, defaultProbeConcurrency } from './probe-concurrency';
 import { RendererFunction } from './renderer-function';
 import { configLayer } from '../private/handler-config';
 import { libraryFunction } from '../private/library-function';
@@ -231,6 +231,8 @@ export class StatusPage extends Construct {
       roleDescription: 'Role of the status page checker Lambda',
       logRetention: retention,
       timeout: checkerTimeout(interval),
+      // CPU comes with memory: sized from the number of checks (probe-concurrency.ts).
+      memorySize: checkerMemoryMiB(props.checks.length),
       layers: [layer],
       whenEnvironmentTooLarge: tooLarge,
       environment: {

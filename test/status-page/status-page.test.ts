@@ -257,10 +257,13 @@ describe('StatusPage config shipped to the Lambdas', () => {
     const many = Array.from({ length: 1000 }, (_, i) => HealthCheck.http(`service-${i}`, { url: `https://service-${i}.example.com/health` }));
     const large = synth({ checks: many });
     expect(shippedConfig(large.app, large.template).concurrency).toBe(256);
+    // One vCPU for the checker at 1,000 checks (Lambda's CPU share grows with memory).
+    expect(large.stack.resolve((large.page.checkerFunction.node.defaultChild as lambda.CfnFunction).memorySize)).toBe(1769);
     const few = Array.from({ length: 40 }, (_, i) => HealthCheck.tcp(`db-${i}`, { host: 'db.internal', port: 5432 }));
     const { app, template } = synth({ checks: few });
     const config = shippedConfig(app, template);
     expect(config.concurrency).toBe(40);
+    expect(template.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 512, Description: Match.stringLikeRegexp('checker') } })).not.toEqual({});
     expect(config.degradedThreshold).toBe(2);
     expect(config.maintenance).toBeUndefined();
   });
