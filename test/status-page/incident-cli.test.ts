@@ -121,6 +121,23 @@ describe('in-process', () => {
     expect(snap.incidents.map((i) => i.id)).toEqual(['resolved-13d', 'old-open']);
   });
 
+  test('an incident at its limits (100 updates of 2,000 characters) fits a DynamoDB item; the last one is kept for the resolution', async () => {
+    const table = await dynamo.createStatusTable();
+    const text = (i: number) => `${i} `.padEnd(2000, 'x\u00e9'); // 2-byte characters too: the limit is in bytes
+    const base = Date.UTC(2026, 2, 1);
+    const at = (i: number) => ctx(new Date(base + i * 60_000));
+    await runIncidentCommand(['open', '--table', table, '--id', 'big', '--title', 'T'.repeat(200), '--message', text(0)], at(0));
+    for (let i = 1; i < 99; i++) {
+      await runIncidentCommand(['update', 'big', '--table', table, '--state', 'monitoring', '--message', text(i)], at(i));
+    }
+    await expect(runIncidentCommand(['update', 'big', '--table', table, '--message', 'more'], at(99)))
+      .rejects.toThrow('incident "big" has 99 updates, the most one incident keeps before its resolution; resolve it and open a new one');
+    await runIncidentCommand(['resolve', 'big', '--table', table, '--message', text(99)], at(99));
+    const snap = await readSnapshot(doc, table, pageConfig(tcpChecks(['api'])), new Date(base + 3_600_000 * 3));
+    expect(snap.incidents[0].updates).toHaveLength(100);
+    expect(snap.incidents[0].updates[99]).toEqual({ at: new Date(base + 99 * 60_000).toISOString(), state: 'resolved', message: text(99) });
+  });
+
   test('usage errors are UsageError; an id that is taken is refused', async () => {
     const table = await dynamo.createStatusTable();
     await expect(runIncidentCommand(['close', 'x', '--table', table], ctx(new Date()))).rejects.toThrow(UsageError);

@@ -122,7 +122,10 @@ export async function updateIncident(doc: DocumentSender, table: string, id: str
   const current = (await allIncidents(doc, table)).find((i) => i.id === id);
   if (!current) throw new Error(`no incident with id ${JSON.stringify(id)} (list them with: status-page-incident list)`);
   if (current.resolvedAt) throw new Error(`incident ${JSON.stringify(id)} is resolved; open a new incident instead`);
-  if (current.updates.length >= MAX_UPDATES) throw new Error(`incident ${JSON.stringify(id)} has ${MAX_UPDATES} updates, the most one incident keeps; resolve it and open a new one`);
+  // The last of the MAX_UPDATES is kept for the resolution, so an incident can always be resolved.
+  if (change.state !== 'resolved' && current.updates.length >= MAX_UPDATES - 1) {
+    throw new Error(`incident ${JSON.stringify(id)} has ${current.updates.length} updates, the most one incident keeps before its resolution; resolve it and open a new one`);
+  }
   const at = now.toISOString();
   const next: StoredIncident = {
     ...current,
