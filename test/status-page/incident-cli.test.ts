@@ -23,8 +23,15 @@ let doc: DynamoDBDocumentClient;
 beforeAll(async () => {
   buildSync({
     entryPoints: [path.join(__dirname, '../../src/status-page/incident-cli.ts')],
-    bundle: true, platform: 'node', target: 'node22', outfile: CLI, minify: true, keepNames: true,
-    mainFields: ['module', 'main'], tsconfig: path.join(__dirname, '../tsconfig.json'), logLevel: 'error',
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    outfile: CLI,
+    minify: true,
+    keepNames: true,
+    mainFields: ['module', 'main'],
+    tsconfig: path.join(__dirname, '../tsconfig.json'),
+    logLevel: 'error',
   });
   dynamo = await startDynalite();
   doc = documentClient(dynamo.client);
