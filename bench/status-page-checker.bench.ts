@@ -14,13 +14,13 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { documentClient } from '../src/shared/runtime/aws-clients';
+import { defaultProbeConcurrency } from '../src/status-page/probe-concurrency';
 import { CheckConfig, StatusPageConfig } from '../src/status-page/runtime/model';
 import { RecordRunResult, recordRun } from '../src/status-page/runtime/record-run';
 import { runChecks } from '../src/status-page/runtime/run-checks';
 import { computeLayout } from '../src/status-page/runtime/shard-layout';
 import { startDynalite, LocalDynamo } from '../test/helpers/dynalite';
 import { SILENT_LOG } from '../test/helpers/recording-log';
-import { defaultProbeConcurrency } from '../src/status-page/probe-concurrency';
 import { fleet, seeded } from '../test/status-page/runtime/helpers/config';
 import { fillRealisticHistory } from '../test/status-page/runtime/helpers/realistic-history';
 
