@@ -14,16 +14,17 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { documentClient } from '../src/shared/runtime/aws-clients';
+import { defaultProbeConcurrency } from '../src/status-page/probe-concurrency';
 import { CheckConfig, StatusPageConfig } from '../src/status-page/runtime/model';
 import { RecordRunResult, recordRun } from '../src/status-page/runtime/record-run';
 import { runChecks } from '../src/status-page/runtime/run-checks';
+import { computeLayout } from '../src/status-page/runtime/shard-layout';
 import { startDynalite, LocalDynamo } from '../test/helpers/dynalite';
 import { SILENT_LOG } from '../test/helpers/recording-log';
 import { fleet, seeded } from '../test/status-page/runtime/helpers/config';
-import { fillRealisticCounters } from '../test/status-page/runtime/helpers/realistic-history';
+import { fillRealisticHistory } from '../test/status-page/runtime/helpers/realistic-history';
 
 const REPS = Number(process.env.BENCH_REPS ?? '5');
-const CONCURRENCY = 64; // the construct's default probeConcurrency
 const CHECKS_PER_SHARD = 100; // the construct's shard size
 const SERVERS = 4;
 
@@ -112,9 +113,9 @@ async function measure(dynamo: LocalDynamo, targets: Target[], count: number, co
 async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   // Store-only figures (no probing): what the hour and day roll-overs cost and how big the items
   // get with 90 days of history. 92 daily runs fill every series, then the counters are replaced
-  // with minute-by-minute ones (see fillRealisticCounters) so the sizes are realistic.
+  // with 90 days of minute-by-minute history (see fillRealisticHistory) so the sizes are realistic.
   const table = await dynamo.createStatusTable();
-  const cfg = config(count, [{ origin: 'http://127.0.0.1:9', close: async () => undefined }], CONCURRENCY);
+  const cfg = config(count, [{ origin: 'http://127.0.0.1:9', close: async () => undefined }], defaultProbeConcurrency(count));
   const next = fleet(count, seeded(11), 0.01);
   const doc = documentClient(dynamo.client);
   const quiet = { log: SILENT_LOG };
@@ -122,7 +123,7 @@ async function rolloverCosts(dynamo: LocalDynamo, count: number) {
   for (let d = 0; d < 92; d++) {
     await recordRun(doc, table, cfg, next(), new Date(day0 + d * 86_400_000 + 30 * 60_000), quiet);
   }
-  await fillRealisticCounters(doc, table, seeded(12));
+  await fillRealisticHistory(doc, table, seeded(12));
   const base = day0 + 91 * 86_400_000;
   const steady = await recordRun(doc, table, cfg, next(), new Date(base + 31 * 60_000), quiet);
   const hourRoll = await recordRun(doc, table, cfg, next(), new Date(base + 61 * 60_000), quiet);
@@ -135,6 +136,7 @@ async function rolloverCosts(dynamo: LocalDynamo, count: number) {
     dayRoll: wcu(dayRoll),
     perRun,
     largest: Math.max(steady.largestItemBytes, hourRoll.largestItemBytes, dayRoll.largestItemBytes),
+    shards: computeLayout(cfg.checks, cfg.checksPerShard).shardCount,
   };
 }
 
@@ -145,11 +147,12 @@ async function main() {
   const fmt = (n: number, d = 0) => n.toFixed(d);
   try {
     for (const count of [100, 1000]) {
-      const concurrent = await measure(dynamo, targets, count, CONCURRENCY, REPS, true);
+      const concurrency = defaultProbeConcurrency(count);
+      const concurrent = await measure(dynamo, targets, count, concurrency, REPS, true);
       const skipSeq = count === 1000 && process.env.BENCH_SKIP_SEQUENTIAL_1000 === '1';
       const sequential = skipSeq ? undefined : await measure(dynamo, targets, count, 1, count === 100 ? 2 : 1, false);
       rows.push([
-        String(count), `${CONCURRENCY}`, fmt(concurrent.medianMs), fmt(concurrent.probesPerSecond), String(concurrent.reps),
+        String(count), `${concurrency}`, fmt(concurrent.medianMs), fmt(concurrent.probesPerSecond), String(concurrent.reps),
         sequential ? fmt(sequential.medianMs) : 'skipped', sequential ? fmt(sequential.probesPerSecond, 1) : '-',
         sequential ? `${fmt(sequential.medianMs / concurrent.medianMs, 1)}x` : '-',
         fmt(concurrent.wcuSteady), fmt(concurrent.wcuFirst),
@@ -167,7 +170,7 @@ async function main() {
     for (const count of [100, 1000]) {
       const c = await rolloverCosts(dynamo, count);
       console.log(`  ${count} checks: normal run ${c.steady} WCU, first run of an hour ${c.hourRoll} WCU, first run of a day ${c.dayRoll} WCU;`
-        + ` averaged over a day at a 1-minute interval ${c.perRun.toFixed(2)} WCU/run (one item per check: ${count}); largest item ${(c.largest / 1024).toFixed(1)} KB`);
+        + ` averaged over a day at a 1-minute interval ${c.perRun.toFixed(2)} WCU/run (one item per check: ${count}); ${c.shards} shards; largest item ${(c.largest / 1024).toFixed(1)} KB`);
     }
   } finally {
     await Promise.all(targets.map((t) => t.close()));

@@ -1,5 +1,6 @@
 export * from './status-page/status-page';
 export * from './status-page/health-check';
+export * from './status-page/maintenance-window';
 export * from './status-page/page-auth';
 export * from './status-page/page-template';
 export * from './stream-engine-pipeline/stream-engine-pipeline';

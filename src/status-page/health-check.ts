@@ -36,6 +36,14 @@ export interface CommonCheckOptions {
    * @default - latency never degrades a check
    */
   readonly degradedAfter?: Duration;
+
+  /**
+   * The name this check had before you renamed it. Its history (uptime, day bars, latency,
+   * status changes) moves to the new name on the first checker run after the deploy; without it
+   * a renamed check starts with no history. Harmless to keep afterwards.
+   * @default - the check was not renamed
+   */
+  readonly renamedFrom?: string;
 }
 
 /** Options for `HealthCheck.http()`. */
@@ -116,7 +124,7 @@ export class HealthCheck {
   public static http(name: string, options: HttpCheckOptions): HealthCheck {
     const where = `HealthCheck.http('${name}')`;
     validateName(where, name);
-    validateCommon(where, options);
+    validateCommon(where, name, options);
     const url = parseUrl(where, options.url);
     const method = options.method ?? HttpCheckMethod.GET;
     if (options.bodyContains !== undefined) {
@@ -158,6 +166,7 @@ export class HealthCheck {
       headers: options.headers,
       caCertificatesPem: options.trustedCaCertificatesPem,
       timeoutMs: timeoutOf(options).toMilliseconds(),
+      renamedFrom: options.renamedFrom,
     });
   }
 
@@ -168,7 +177,7 @@ export class HealthCheck {
   public static tcp(name: string, options: TcpCheckOptions): HealthCheck {
     const where = `HealthCheck.tcp('${name}')`;
     validateName(where, name);
-    validateCommon(where, options);
+    validateCommon(where, name, options);
     if (!Token.isUnresolved(options.host) && !HOST_PATTERN.test(options.host)) {
       invalidProp(where, 'host', `must be a DNS name or an IP address; got ${describe(options.host)}`);
     }
@@ -182,6 +191,7 @@ export class HealthCheck {
       port: options.port,
       degradedAfterMs: options.degradedAfter?.toMilliseconds(),
       timeoutMs: timeoutOf(options).toMilliseconds(),
+      renamedFrom: options.renamedFrom,
     });
   }
 
@@ -191,11 +201,15 @@ export class HealthCheck {
   /** How long one probe of this check may take. */
   public readonly timeout: Duration;
 
+  /** The name this check had before a rename, if given. */
+  public readonly renamedFrom?: string;
+
   private readonly config: CheckConfig;
 
   private constructor(name: string, timeout: Duration, config: CheckConfig) {
     this.name = name;
     this.timeout = timeout;
+    this.renamedFrom = config.renamedFrom;
     this.config = config;
   }
 
@@ -214,7 +228,13 @@ function validateName(where: string, name: string): void {
   }
 }
 
-function validateCommon(where: string, options: CommonCheckOptions): void {
+function validateCommon(where: string, name: string, options: CommonCheckOptions): void {
+  if (options.renamedFrom !== undefined) {
+    if (typeof options.renamedFrom !== 'string' || !NAME_PATTERN.test(options.renamedFrom)) {
+      invalidProp(where, 'renamedFrom', `must be a check name (1 to 64 letters, digits, '.', '_' or '-'); got ${describe(options.renamedFrom)}`);
+    }
+    if (options.renamedFrom === name) invalidProp(where, 'renamedFrom', `must differ from the check's own name; got ${describe(name)}`);
+  }
   requireNonEmptyString(where, 'displayName', options.displayName, 200);
   requireNonEmptyString(where, 'group', options.group, 200);
   requireDuration(where, 'timeout', options.timeout, 100, MAX_TIMEOUT_MS);

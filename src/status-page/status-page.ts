@@ -5,6 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,8 +13,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CheckerFunction } from './checker-function';
 import { HealthCheck } from './health-check';
+import { MaintenanceWindow } from './maintenance-window';
 import { PageAuth } from './page-auth';
 import { PageTemplate } from './page-template';
+import { MAX_PROBE_CONCURRENCY, checkerMemoryMiB, defaultProbeConcurrency } from './probe-concurrency';
 import { RendererFunction } from './renderer-function';
 import { configLayer } from '../private/handler-config';
 import { libraryFunction } from '../private/library-function';
@@ -23,8 +26,8 @@ import { skipCheckov } from '../private/scanner-skips';
 import { requireTableKeys, secureTable, TableKeys } from '../private/secure-table';
 import { describe, invalidProp, requireDuration, requireInteger, requireNonEmptyString } from '../private/validation';
 import * as env from './runtime/environment';
-import { StatusPageConfig } from './runtime/model';
-import { TABLE_PARTITION_KEY, TABLE_SORT_KEY, TABLE_TTL_ATTRIBUTE } from './runtime/table-schema';
+import { MaintenanceWindowConfig, StatusPageConfig } from './runtime/model';
+import { INCIDENTS_PK, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TABLE_TTL_ATTRIBUTE } from './runtime/table-schema';
 
 /** Props for `StatusPage`. */
 export interface StatusPageProps {
@@ -59,11 +62,26 @@ export interface StatusPageProps {
   readonly successThreshold?: number;
 
   /**
-   * How many probes run at the same time. A run takes about as long as its slowest probe
-   * while the number of checks stays at or below this.
-   * @default 64
+   * An up check is shown DEGRADED (and a change is published) only after this many consecutive
+   * probes that were not up, so one slow probe alerts nobody. A degraded check is up again on
+   * its first up probe.
+   * @default 2
+   */
+  readonly degradedThreshold?: number;
+
+  /**
+   * How many probes run at the same time, 1 to 256. A run takes about as long as its slowest
+   * probe while the number of checks stays at or below this.
+   * @default - every check at once, at most 256 (a Lambda function may hold 1,024 sockets)
    */
   readonly probeConcurrency?: number;
+
+  /**
+   * Scheduled maintenance. While a window is on, its checks are shown as under maintenance,
+   * publish no status change, and their probes count neither for nor against uptime.
+   * @default - no maintenance windows
+   */
+  readonly maintenance?: MaintenanceWindow[];
 
   /**
    * Results older than this many check intervals show a stale-data notice on the page.
@@ -147,10 +165,13 @@ export interface StatusPageProps {
 }
 
 const MAX_CHECKS = 1000;
+const MAX_MAINTENANCE_WINDOWS = 100;
 /** The checker reads its previous state and writes the new one; it never scans. */
 const CHECKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 /** The renderer only reads, by key. */
 const RENDERER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** The incidents CLI lists, writes and moves incident items. */
+const INCIDENT_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 const CHECKS_PER_SHARD = 100;
 const TABLE_KEYS: TableKeys = { partitionKey: TABLE_PARTITION_KEY, sortKey: TABLE_SORT_KEY, ttlAttribute: TABLE_TTL_ATTRIBUTE };
 
@@ -210,6 +231,8 @@ export class StatusPage extends Construct {
       roleDescription: 'Role of the status page checker Lambda',
       logRetention: retention,
       timeout: checkerTimeout(interval),
+      // CPU comes with memory: sized from the number of checks (probe-concurrency.ts).
+      memorySize: checkerMemoryMiB(props.checks.length),
       layers: [layer],
       whenEnvironmentTooLarge: tooLarge,
       environment: {
@@ -308,6 +331,21 @@ export class StatusPage extends Construct {
     });
   }
 
+  /**
+   * Lets `grantee` post and update incidents with the `status-page-incident` CLI: Query, PutItem
+   * and DeleteItem on the table, for the items of the `incidents` partition only.
+   */
+  public grantIncidentWrite(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: INCIDENT_TABLE_ACTIONS,
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [INCIDENTS_PK] } },
+    });
+    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    return grant;
+  }
+
   private createApi(renderer: lambda.IFunction, retention: logs.RetentionDays, props: StatusPageProps, where: string): apigateway.RestApi {
     requireInteger(where, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
     requireInteger(where, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
@@ -375,21 +413,30 @@ function buildConfig(where: string, props: StatusPageProps, interval: Duration):
       invalidProp(where, `checks['${check.name}'].timeout`, `must be shorter than checkInterval (${interval.toHumanString()}); got ${check.timeout.toHumanString()}`);
     }
   }
+  validateRenames(where, props.checks);
   requireInteger(where, 'failureThreshold', props.failureThreshold, 1, 10);
   requireInteger(where, 'successThreshold', props.successThreshold, 1, 10);
-  requireInteger(where, 'probeConcurrency', props.probeConcurrency, 1, 256);
+  requireInteger(where, 'degradedThreshold', props.degradedThreshold, 1, 10);
+  requireInteger(where, 'probeConcurrency', props.probeConcurrency, 1, MAX_PROBE_CONCURRENCY);
   requireInteger(where, 'staleAfterIntervals', props.staleAfterIntervals, 2, 100);
   requireNonEmptyString(where, 'title', props.title, 200);
   requireNonEmptyString(where, 'description', props.description, 1000);
   if (props.table && props.removalPolicy !== undefined) {
     invalidProp(where, 'removalPolicy', 'applies only to the table this construct creates; remove it or remove table');
   }
+  const maintenance = validateMaintenance(where, props.maintenance ?? [], seen);
 
-  const concurrency = props.probeConcurrency ?? 64;
+  const concurrency = props.probeConcurrency ?? defaultProbeConcurrency(props.checks.length);
   const slowest = Math.max(...props.checks.map((c) => c.timeout.toMilliseconds()));
   const worstRunMs = Math.ceil(props.checks.length / concurrency) * slowest;
-  if (worstRunMs >= checkerTimeout(interval).toMilliseconds()) {
-    invalidProp(where, 'probeConcurrency', `is too low: ${props.checks.length} checks at ${concurrency} at a time with timeouts up to ${slowest} ms could take ${worstRunMs} ms, longer than the checker may run (${checkerTimeout(interval).toHumanString()}); raise probeConcurrency or lower the timeouts`);
+  const runLimit = checkerTimeout(interval);
+  if (worstRunMs >= runLimit.toMilliseconds()) {
+    const how = props.probeConcurrency !== undefined ? 'at a time' : `at a time (the most the checker runs at once is ${MAX_PROBE_CONCURRENCY})`;
+    const worst = `${props.checks.length} checks at ${concurrency} ${how} with timeouts up to ${slowest} ms could take ${worstRunMs} ms, longer than the checker may run (${runLimit.toHumanString()})`;
+    if (props.probeConcurrency !== undefined) {
+      invalidProp(where, 'probeConcurrency', `is too low: ${worst}; raise probeConcurrency or lower the timeouts`);
+    }
+    invalidProp(where, 'checks', `take too long to probe: ${worst}; lower the checks' timeouts or lengthen checkInterval`);
   }
 
   return {
@@ -398,11 +445,49 @@ function buildConfig(where: string, props: StatusPageProps, interval: Duration):
     intervalSeconds: interval.toSeconds(),
     failureThreshold: props.failureThreshold ?? 2,
     successThreshold: props.successThreshold ?? 1,
+    degradedThreshold: props.degradedThreshold ?? 2,
     concurrency,
     staleAfterIntervals: props.staleAfterIntervals ?? 3,
     checksPerShard: CHECKS_PER_SHARD,
     checks: props.checks.map((c) => c._toConfig()),
+    ...(maintenance.length > 0 ? { maintenance } : {}),
   };
+}
+
+/** A renamed check takes over one old name that no other check holds or claims. */
+function validateRenames(where: string, checks: HealthCheck[]): void {
+  const names = new Set(checks.map((c) => c.name));
+  const claimed = new Map<string, string>();
+  for (const check of checks) {
+    const old = check.renamedFrom;
+    if (old === undefined) continue;
+    if (names.has(old)) {
+      invalidProp(where, `checks['${check.name}'].renamedFrom`, `must not be the name of another check of the page; ${describe(old)} is one`);
+    }
+    const other = claimed.get(old);
+    if (other !== undefined) {
+      invalidProp(where, `checks['${check.name}'].renamedFrom`, `must not name the same old check as checks['${other}']; got ${describe(old)} twice`);
+    }
+    claimed.set(old, check.name);
+  }
+}
+
+function validateMaintenance(where: string, windows: MaintenanceWindow[], checkNames: ReadonlySet<string>): MaintenanceWindowConfig[] {
+  if (windows.length > MAX_MAINTENANCE_WINDOWS) {
+    invalidProp(where, 'maintenance', `must hold at most ${MAX_MAINTENANCE_WINDOWS} windows (remove the ones that are over); got ${windows.length}`);
+  }
+  const ids = new Set<string>();
+  return windows.map((window) => {
+    if (ids.has(window.id)) invalidProp(where, 'maintenance', `must have unique ids; ${describe(window.id)} appears more than once`);
+    ids.add(window.id);
+    const config = window._toConfig();
+    for (const check of config.checks) {
+      if (!checkNames.has(check)) {
+        invalidProp(where, `maintenance['${window.id}'].checks`, `must name checks of the page; ${describe(check)} is not one`);
+      }
+    }
+    return config;
+  });
 }
 
 /** A run must end before the next is due; Lambda allows at most 15 minutes. */

@@ -4,11 +4,12 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { HealthCheck, PageAuth, PageTemplate, StatusPage, StatusPageProps } from '../../src';
+import { HealthCheck, MaintenanceWindow, PageAuth, PageTemplate, StatusPage, StatusPageProps } from '../../src';
 import { environmentSizeBytes } from '../../src/private/lambda-environment-size';
 import { StatusPageConfig } from '../../src/status-page/runtime/model';
 
@@ -250,6 +251,47 @@ describe('StatusPage config shipped to the Lambdas', () => {
     for (const fn of [page.checkerFunction, page.rendererFunction]) {
       expect(environmentSizeBytes(fn as lambda.Function)).toBeLessThan(1024);
     }
+  });
+
+  test('1,000 checks with the default props: the concurrency is sized from the checks (every check at once, at most 256)', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => HealthCheck.http(`service-${i}`, { url: `https://service-${i}.example.com/health` }));
+    const large = synth({ checks: many });
+    expect(shippedConfig(large.app, large.template).concurrency).toBe(256);
+    // One vCPU for the checker at 1,000 checks (Lambda's CPU share grows with memory).
+    expect(large.stack.resolve((large.page.checkerFunction.node.defaultChild as lambda.CfnFunction).memorySize)).toBe(1769);
+    const few = Array.from({ length: 40 }, (_, i) => HealthCheck.tcp(`db-${i}`, { host: 'db.internal', port: 5432 }));
+    const { app, template } = synth({ checks: few });
+    const config = shippedConfig(app, template);
+    expect(config.concurrency).toBe(40);
+    expect(template.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 512, Description: Match.stringLikeRegexp('checker') } })).not.toEqual({});
+    expect(config.degradedThreshold).toBe(2);
+    expect(config.maintenance).toBeUndefined();
+  });
+
+  test('maintenance windows and renames ship in the config', () => {
+    const renamed = HealthCheck.tcp('db-primary', { host: 'db.internal', port: 5432, renamedFrom: 'postgres' });
+    const window = MaintenanceWindow.of('db-upgrade', {
+      message: 'Database upgrade', start: '2026-03-10T23:00:00+01:00', end: '2026-03-10T23:30:00Z', checks: ['db-primary'],
+    });
+    const { app, template } = synth({ checks: [renamed], maintenance: [window], degradedThreshold: 3 });
+    const config = shippedConfig(app, template);
+    expect(config.checks[0]).toMatchObject({ name: 'db-primary', renamedFrom: 'postgres' });
+    expect(config.degradedThreshold).toBe(3);
+    expect(config.maintenance).toEqual([{
+      id: 'db-upgrade', message: 'Database upgrade', checks: ['db-primary'], start: '2026-03-10T22:00:00.000Z', end: '2026-03-10T23:30:00.000Z',
+    }]);
+  });
+
+  test('grantIncidentWrite lets an operator role query, put and delete the incident items only', () => {
+    const stack = new Stack(new App(), 'S');
+    const page = new StatusPage(stack, 'Status', { checks });
+    page.grantIncidentWrite(new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }));
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .find((p: any) => p.Properties.Roles?.some((r: any) => r.Ref?.startsWith('Operator'))) as any;
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+      Action: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['incidents'] } },
+    })]);
   });
 
   test('a custom template ships next to the config', () => {

@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { HealthCheck, HttpCheckMethod, PageAuth, PageTemplate, StatusPage, StatusPageProps } from '../../src';
+import { HealthCheck, HttpCheckMethod, MaintenanceWindow, PageAuth, PageTemplate, StatusPage, StatusPageProps } from '../../src';
 
 const ok = HealthCheck.http('ok', { url: 'https://ok.example.com/' });
 
@@ -23,6 +23,24 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['successThreshold 1.5', page({ successThreshold: 1.5 }), /successThreshold must be a whole number from 1 to 10; got 1.5/],
   ['probeConcurrency 0', page({ probeConcurrency: 0 }), /probeConcurrency must be a whole number from 1 to 256; got 0/],
   ['probeConcurrency too low for the checks', page({ probeConcurrency: 1, checks: Array.from({ length: 10 }, (_, i) => HealthCheck.tcp(`c${i}`, { host: 'h', port: 1, timeout: Duration.seconds(10) })) }), /probeConcurrency is too low: 10 checks at 1 at a time/],
+  ['checks too slow for the default concurrency', page({ checks: Array.from({ length: 1000 }, (_, i) => HealthCheck.tcp(`c${i}`, { host: 'h', port: 1, timeout: Duration.seconds(20) })) }),
+    /checks take too long to probe: 1000 checks at 256 at a time \(the most the checker runs at once is 256\) with timeouts up to 20000 ms could take 80000 ms, longer than the checker may run \(55 seconds\); lower the checks' timeouts or lengthen checkInterval/],
+  ['degradedThreshold 0', page({ degradedThreshold: 0 }), /degradedThreshold must be a whole number from 1 to 10; got 0/],
+  ['renamedFrom its own name', () => HealthCheck.tcp('db', { host: 'db', port: 1, renamedFrom: 'db' }), /HealthCheck.tcp\('db'\): renamedFrom must differ from the check's own name; got "db"/],
+  ['renamedFrom not a name', () => HealthCheck.tcp('db', { host: 'db', port: 1, renamedFrom: 'old db' }), /renamedFrom must be a check name \(1 to 64 letters, digits, '.', '_' or '-'\); got "old db"/],
+  ['renamedFrom a check of the page', page({ checks: [ok, HealthCheck.tcp('db', { host: 'db', port: 1, renamedFrom: 'ok' })] }),
+    /checks\['db'\].renamedFrom must not be the name of another check of the page; "ok" is one/],
+  ['two checks renamed from one', page({ checks: [HealthCheck.tcp('a', { host: 'db', port: 1, renamedFrom: 'old' }), HealthCheck.tcp('b', { host: 'db', port: 1, renamedFrom: 'old' })] }),
+    /checks\['b'\].renamedFrom must not name the same old check as checks\['a'\]; got "old" twice/],
+  ['maintenance end before start', () => MaintenanceWindow.of('w', { message: 'm', start: '2026-03-10T22:00:00Z', end: '2026-03-10T21:00:00Z' }),
+    /MaintenanceWindow.of\('w'\): end must be after start \("2026-03-10T22:00:00Z"\); got "2026-03-10T21:00:00Z"/],
+  ['maintenance time without an offset', () => MaintenanceWindow.of('w', { message: 'm', start: '2026-03-10T22:00:00', end: '2026-03-10T23:00:00Z' }),
+    /start must be an ISO 8601 time with a UTC offset, e.g. '2026-03-10T22:00:00Z'; got "2026-03-10T22:00:00"/],
+  ['maintenance on a day the month lacks', () => MaintenanceWindow.of('w', { message: 'm', start: '2026-02-30T22:00:00Z', end: '2026-03-10T23:00:00Z' }), /start must be an ISO 8601 time/],
+  ['maintenance of an unknown check', page({ maintenance: [MaintenanceWindow.of('w', { message: 'm', start: '2026-03-10T22:00:00Z', end: '2026-03-10T23:00:00Z', checks: ['nope'] })] }),
+    /maintenance\['w'\].checks must name checks of the page; "nope" is not one/],
+  ['two maintenance windows with one id', page({ maintenance: [1, 2].map(() => MaintenanceWindow.of('w', { message: 'm', start: '2026-03-10T22:00:00Z', end: '2026-03-10T23:00:00Z' })) }),
+    /maintenance must have unique ids; "w" appears more than once/],
   ['staleAfterIntervals 1', page({ staleAfterIntervals: 1 }), /staleAfterIntervals must be a whole number from 2 to 100; got 1/],
   ['empty title', page({ title: '  ' }), /title must be a non-empty string of at most 200 characters/],
   ['removalPolicy with an existing table', page({ removalPolicy: RemovalPolicy.DESTROY }, (s) => ({ table: dynamodb.Table.fromTableName(s, 'T', 'x') })), /removalPolicy applies only to the table this construct creates/],

@@ -5,8 +5,8 @@
  * counts the items found, not the keys that did not exist (which DynamoDB bills too).
  */
 import { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_PARTITION_KEY, TableKey, keyId } from './table-schema';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE_PARTITION_KEY, TABLE_SORT_KEY, TableKey, keyId } from './table-schema';
 import { isConditionalCheckFailed } from '../../shared/runtime/aws-clients';
 import { DocumentSender, Item, WriteRequest, batchGetAll, batchWriteAll } from '../../shared/runtime/dynamo-batch';
 
@@ -40,6 +40,27 @@ export class MeteredTable {
     }));
     this.countRead(res.ConsumedCapacity, res.Item ? readUnitsOf(res.Item, true) : 1);
     return res.Item;
+  }
+
+  /**
+   * One Query page, eventually consistent: the items of partition `pk` whose sort key is at least
+   * `fromSortKey`, highest sort key first, at most `limit` of them.
+   */
+  public async queryFrom(pk: string, fromSortKey: string, limit: number): Promise<Item[]> {
+    const res = await this.doc.send(new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND #sk >= :from',
+      ExpressionAttributeNames: { '#pk': TABLE_PARTITION_KEY, '#sk': TABLE_SORT_KEY },
+      ExpressionAttributeValues: { ':pk': pk, ':from': fromSortKey },
+      ScanIndexForward: false,
+      Limit: limit,
+      ReturnConsumedCapacity: 'TOTAL',
+    }));
+    const items = res.Items ?? [];
+    // A Query is billed on the total size of the items it read, not per item.
+    const bytes = items.reduce((sum, item) => sum + itemBytes(item), 0);
+    this.countRead(res.ConsumedCapacity, Math.max(1, Math.ceil(bytes / 4096)) / 2);
+    return items;
   }
 
   /**

@@ -30,6 +30,8 @@ export interface HttpCheckConfig {
   /** PEM of extra CA certificates to trust (private CAs); public CAs stay trusted. */
   readonly caCertificatesPem?: string;
   readonly timeoutMs: number;
+  /** The name this check had before: its stored history moves to the new name. */
+  readonly renamedFrom?: string;
 }
 
 export interface TcpCheckConfig {
@@ -41,6 +43,8 @@ export interface TcpCheckConfig {
   readonly port: number;
   readonly degradedAfterMs?: number;
   readonly timeoutMs: number;
+  /** The name this check had before: its stored history moves to the new name. */
+  readonly renamedFrom?: string;
 }
 
 export type CheckConfig = HttpCheckConfig | TcpCheckConfig;
@@ -54,6 +58,11 @@ export interface StatusPageConfig {
   readonly failureThreshold: number;
   /** A DOWN check recovers after this many consecutive good probes. */
   readonly successThreshold: number;
+  /**
+   * An up check shows DEGRADED only after this many consecutive probes that were not up;
+   * 1 (no smoothing) when absent. The construct always writes it.
+   */
+  readonly degradedThreshold?: number;
   /** How many probes run at once. */
   readonly concurrency: number;
   /** Results older than this many intervals show a stale-data notice. */
@@ -61,6 +70,8 @@ export interface StatusPageConfig {
   /** Checks are stored in shards of at most this many checks (one item each). */
   readonly checksPerShard: number;
   readonly checks: CheckConfig[];
+  /** Scheduled maintenance windows (none when absent). */
+  readonly maintenance?: MaintenanceWindowConfig[];
 }
 
 /** One probe's result. */

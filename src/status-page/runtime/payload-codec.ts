@@ -6,11 +6,14 @@
  * by destructuring them here.
  * - CURRENT `{ t: updatedAt ms, s: source generation, c: { <check>: [status, sinceS, latencyMs,
  *   consecutiveFailures, consecutiveSuccesses, lastCheckedS, hourIndex, hUp, hDegraded, hDown,
- *   dayIndex, dUp, dDegraded, dDown, certExpiresS, message] } }` — status is u/g/x/? (up,
- *   degraded, down, unknown); times are epoch seconds (0 = none); latency is null when unknown;
- *   the hour and day counters are the still-open UTC hour and day.
- * - HOURS `{ c: { <check>: [newestHourIndex, up[24], degraded[24], down[24]] } }` — the last 24
- *   complete hours.
+ *   dayIndex, dUp, dDegraded, dDown, certExpiresS, message, consecutiveNotUp, hourLatency] } }` —
+ *   status is u/g/x/? (up, degraded, down, unknown); times are epoch seconds (0 = none); latency
+ *   is null when unknown; the hour and day counters are the still-open UTC hour and day, and
+ *   hourLatency is that hour's latency histogram (latency-histogram.ts). Rows written before the
+ *   last two fields existed read as 0 and an empty histogram.
+ * - HOURS `{ c: { <check>: [newestHourIndex, up[24], degraded[24], down[24], p50[24], p95[24]] } }`
+ *   — the last 24 complete hours; p50/p95 are latency buckets or null (absent in rows written
+ *   before they existed).
  * - DAYS `{ c: { <check>: [newestDayIndex, up[90], degraded[90], down[90]] } }` — the last 90
  *   complete days.
  *
@@ -18,6 +21,7 @@
  * MAX_STORED_MESSAGE characters.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { LatencyHistogram } from './latency-histogram';
 import { CheckStatus } from './model';
 import { Counts, Series } from './rollups';
 import { CheckState } from './status-evaluation';
@@ -32,6 +36,8 @@ export interface StoredCheck {
   readonly openHour: OpenBucket;
   /** The UTC day still open, with the runs counted in it so far. */
   readonly openDay: OpenBucket;
+  /** Response times probed in the open hour. */
+  readonly hourLatency: LatencyHistogram;
 }
 
 export interface OpenBucket {
@@ -60,9 +66,10 @@ type CheckRow = [
   consecutiveFailures: number, consecutiveSuccesses: number, lastCheckedS: number,
   hourIndex: number, hourUp: number, hourDegraded: number, hourDown: number,
   dayIndex: number, dayUp: number, dayDegraded: number, dayDown: number,
-  certExpiresS: number, message: string,
+  certExpiresS: number, message: string, consecutiveNotUp?: number, hourLatency?: number[],
 ];
-type SeriesRow = [newest: number, up: number[], degraded: number[], down: number[]];
+type Buckets = Array<number | null>;
+type SeriesRow = [newest: number, up: number[], degraded: number[], down: number[], p50?: Buckets, p95?: Buckets];
 
 interface CurrentJson { t: number; s: string; c: Record<string, CheckRow> }
 interface RollupJson { c: Record<string, SeriesRow> }
@@ -85,7 +92,9 @@ export function decodeCurrent(bytes: Uint8Array): CurrentPayload {
 
 export function encodeRollup(payload: RollupPayload): Uint8Array {
   const c: Record<string, SeriesRow> = {};
-  for (const [name, s] of Object.entries(payload.checks)) c[name] = [s.newest, s.up, s.degraded, s.down];
+  for (const [name, s] of Object.entries(payload.checks)) {
+    c[name] = s.p50 && s.p95 ? [s.newest, s.up, s.degraded, s.down, s.p50, s.p95] : [s.newest, s.up, s.degraded, s.down];
+  }
   return pack<RollupJson>({ c });
 }
 
@@ -93,18 +102,24 @@ export function encodeRollup(payload: RollupPayload): Uint8Array {
 export function decodeRollup(bytes: Uint8Array, length: number): RollupPayload {
   const json = unpack<RollupJson>(bytes);
   const checks: Record<string, Series> = {};
-  for (const [name, [newest, up, degraded, down]] of Object.entries(json.c)) {
-    checks[name] = { newest, up: fit(up, length), degraded: fit(degraded, length), down: fit(down, length) };
+  for (const [name, [newest, up, degraded, down, p50, p95]] of Object.entries(json.c)) {
+    const series: Series = { newest, up: fit(up, length, 0), degraded: fit(degraded, length, 0), down: fit(down, length, 0) };
+    if (p50 && p95) {
+      series.p50 = fit(p50, length, null);
+      series.p95 = fit(p95, length, null);
+    }
+    checks[name] = series;
   }
   return { checks };
 }
 
-function encodeCheck({ state, openHour, openDay }: StoredCheck): CheckRow {
+function encodeCheck({ state, openHour, openDay, hourLatency }: StoredCheck): CheckRow {
   return [
     STATUS_CODE[state.status], toSec(state.since), state.latencyMs === undefined ? null : Math.round(state.latencyMs),
     state.consecutiveFailures, state.consecutiveSuccesses, toSec(state.lastCheckedAt),
     openHour.index, ...openHour.counts, openDay.index, ...openDay.counts,
     toSec(state.certExpiresAt), (state.message ?? '').slice(0, MAX_STORED_MESSAGE),
+    state.consecutiveNotUp, [...hourLatency],
   ];
 }
 
@@ -112,7 +127,7 @@ function decodeCheck(row: CheckRow): StoredCheck {
   const [
     status, sinceS, latencyMs, consecutiveFailures, consecutiveSuccesses, lastCheckedS,
     hourIndex, hourUp, hourDegraded, hourDown, dayIndex, dayUp, dayDegraded, dayDown,
-    certExpiresS, message,
+    certExpiresS, message, consecutiveNotUp, hourLatency,
   ] = row;
   return {
     state: {
@@ -121,19 +136,21 @@ function decodeCheck(row: CheckRow): StoredCheck {
       latencyMs: latencyMs ?? undefined,
       consecutiveFailures,
       consecutiveSuccesses,
+      consecutiveNotUp: consecutiveNotUp ?? 0,
       lastCheckedAt: fromSec(lastCheckedS),
       certExpiresAt: fromSec(certExpiresS),
       message: message || undefined,
     },
     openHour: { index: hourIndex, counts: [hourUp, hourDegraded, hourDown] },
     openDay: { index: dayIndex, counts: [dayUp, dayDegraded, dayDown] },
+    hourLatency: hourLatency ?? [],
   };
 }
 
-/** The newest `length` counters, padded with zeros in front. */
-function fit(counters: number[], length: number): number[] {
-  const kept = counters.slice(-length);
-  return [...new Array<number>(length - kept.length).fill(0), ...kept];
+/** The newest `length` values, padded in front with `pad`. */
+function fit<T>(values: T[], length: number, pad: T): T[] {
+  const kept = values.slice(-length);
+  return [...new Array<T>(length - kept.length).fill(pad), ...kept];
 }
 
 function toSec(iso: string | undefined): number {

@@ -12,7 +12,8 @@
  *   `certExpiryWarningDays` => degraded ("certificate expires in N days").
  * - TLS failures (untrusted, expired, wrong host) => down with a readable message;
  *   `caCertificatesPem` is trusted IN ADDITION to the public CAs.
- * - Messages never contain header values (a Location is reduced to origin and path).
+ * - Messages never contain header values (a Location is reduced to origin and path, or to its
+ *   scheme when it is not http(s)).
  * - Never throws: every failure is a ProbeResult.
  */
 import * as http from 'node:http';
@@ -192,10 +193,17 @@ function judgeResponse(check: HttpCheckConfig, facts: ResponseFacts): ProbeResul
     : { outcome: 'up', latencyMs, certExpiresAt };
 }
 
-/** Origin and path of a redirect target: no query string, fragment or credentials. */
+/**
+ * Origin and path of a redirect target: no query string, fragment or credentials. A target
+ * that is not http(s) (javascript:, data:, ...) is named by its scheme only: its "path" is
+ * arbitrary text, and an origin-less URL would read as garbage ("nullwindow...").
+ */
 function describeLocation(location: string): string {
   try {
     const u = new URL(location, 'http://relative.invalid');
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      return `a non-HTTP location (${u.protocol.replace(/[^a-z0-9+.:-]/g, '').slice(0, 20)})`;
+    }
     const text = u.origin === 'http://relative.invalid' ? u.pathname : `${u.origin}${u.pathname}`;
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   } catch {

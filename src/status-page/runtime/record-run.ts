@@ -25,12 +25,14 @@
 import {
   CheckRecord, VersionedPayload, generationKeys, generationRecords, readCurrent, readDays, readHours, readMeta,
 } from './generation-records';
+import { LatencyHistogram, addLatency } from './latency-histogram';
+import { activeWindow } from './maintenance';
 import { MeteredTable } from './metered-table';
 import { CheckConfig, CheckStatus, ProbeResult, StatusChangeEvent, StatusPageConfig } from './model';
 import { MAX_STORED_MESSAGE, OpenBucket, RollupPayload, StoredCheck, encodeCurrent, encodeRollup } from './payload-codec';
 import { Counts, DAYS_KEPT, HOURS_KEPT, Series, dayIndex, emptyCounts, emptySeries, hourIndex, pushBucket } from './rollups';
 import { computeLayout } from './shard-layout';
-import { evaluateProbe } from './status-evaluation';
+import { CheckState, evaluateProbe, holdForMaintenance } from './status-evaluation';
 import {
   EVENT_TTL_DAYS, EventItem, META_KEY, MetaItem, SHARD_TTL_DAYS, ShardItem, ShardItemKind, TABLE_TTL_ATTRIBUTE,
   eventKey, keyId, shardKey, shardPk,
@@ -142,7 +144,9 @@ export async function recordRun(
     } else if (migrating) {
       const previous = await loadPrevious();
       for (const name of names) {
-        const record = previous.get(name);
+        // A renamed check takes over the record stored under its previous name.
+        const renamedFrom = checksByName.get(name)!.renamedFrom;
+        const record = previous.get(name) ?? (renamedFrom ? previous.get(renamedFrom) : undefined);
         if (record) base.set(name, record);
       }
     }
@@ -172,27 +176,40 @@ export async function recordRun(
     for (const name of names) {
       const prev = base.get(name);
       // Roll-up series: from the trusted rollup items, or from the migrated record.
-      const hours = cloneSeries((trusted ? hoursItem?.payload.checks[name] : undefined) ?? prev?.hours ?? emptySeries(HOURS_KEPT));
+      const storedHours = (trusted ? hoursItem?.payload.checks[name] : undefined) ?? prev?.hours;
+      const hours = withLatencyColumns(cloneSeries(storedHours ?? emptySeries(HOURS_KEPT, true)));
       const days = cloneSeries((trusted ? daysItem?.payload.checks[name] : undefined) ?? prev?.days ?? emptySeries(DAYS_KEPT));
 
       let openHour: OpenBucket = prev ? cloneBucket(prev.openHour) : { index: H, counts: emptyCounts() };
       let openDay: OpenBucket = prev ? cloneBucket(prev.openDay) : { index: D, counts: emptyCounts() };
+      let hourLatency: LatencyHistogram = prev?.hourLatency ?? [];
       if (openHour.index < H) {
-        if (pushBucket(hours, openHour.index, openHour.counts)) hoursChanged = true;
+        if (pushBucket(hours, openHour.index, openHour.counts, hourLatency)) hoursChanged = true;
         openHour = { index: H, counts: emptyCounts() };
+        hourLatency = [];
       }
       if (openDay.index < D) {
         if (pushBucket(days, openDay.index, openDay.counts)) daysChanged = true;
         openDay = { index: D, counts: emptyCounts() };
       }
 
-      const evaluation = evaluateProbe(checksByName.get(name)!, prev?.state, resultsByName.get(name)!, config, now);
-      countStatus(openHour.counts, evaluation.state.status);
-      countStatus(openDay.counts, evaluation.state.status);
-      if (evaluation.state.status === 'down') shardDown++;
-      if (evaluation.change) shardChanges.push({ change: evaluation.change, publishable: evaluation.publishable });
+      const result = resultsByName.get(name)!;
+      let state: CheckState;
+      if (activeWindow(config, name, now)) {
+        // Under maintenance: shown, but not counted and never alerted on (maintenance.ts).
+        state = holdForMaintenance(prev?.state, result, now);
+      } else {
+        const evaluation = evaluateProbe(checksByName.get(name)!, prev?.state, result, config, now);
+        state = evaluation.state;
+        countStatus(openHour.counts, state.status);
+        countStatus(openDay.counts, state.status);
+        // Only answered probes have a response time worth charting (a timeout is not one).
+        if (result.outcome !== 'down') hourLatency = addLatency(hourLatency, result.latencyMs);
+        if (evaluation.change) shardChanges.push({ change: evaluation.change, publishable: evaluation.publishable });
+      }
+      if (state.status === 'down') shardDown++;
 
-      newChecks[name] = { state: evaluation.state, openHour, openDay };
+      newChecks[name] = { state, openHour, openDay, hourLatency };
       newHours[name] = hours;
       newDays[name] = days;
     }
@@ -293,7 +310,21 @@ function countStatus(counts: Counts, status: CheckStatus): void {
 }
 
 function cloneSeries(s: Series): Series {
-  return { newest: s.newest, up: [...s.up], degraded: [...s.degraded], down: [...s.down] };
+  const copy: Series = { newest: s.newest, up: [...s.up], degraded: [...s.degraded], down: [...s.down] };
+  if (s.p50 && s.p95) {
+    copy.p50 = [...s.p50];
+    copy.p95 = [...s.p95];
+  }
+  return copy;
+}
+
+/** An HOURS series written before latency was kept gets empty p50/p95 columns. */
+function withLatencyColumns(s: Series): Series {
+  if (!s.p50 || !s.p95) {
+    s.p50 = new Array(s.up.length).fill(null);
+    s.p95 = new Array(s.up.length).fill(null);
+  }
+  return s;
 }
 
 function cloneBucket(b: OpenBucket): OpenBucket {

@@ -4,7 +4,8 @@
  *
  * Pure functions only; the clock is always passed in.
  */
-import { CheckStatus, DayBar, UptimeWindows } from './model';
+import { LatencyHistogram, bucketLatencyMs, quantileBucket } from './latency-histogram';
+import { CheckStatus, DayBar, LatencyHour, UptimeWindows } from './model';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -47,39 +48,59 @@ export interface Series {
   up: number[];
   degraded: number[];
   down: number[];
+  /**
+   * HOURS only: the latency bucket (latency-histogram.ts) of each hour's p50 and p95; null = no
+   * probe got an answer that hour.
+   */
+  p50?: Array<number | null>;
+  p95?: Array<number | null>;
 }
 
-export function emptySeries(length: number): Series {
-  return { newest: -1, up: new Array(length).fill(0), degraded: new Array(length).fill(0), down: new Array(length).fill(0) };
+/** An empty series; `withLatency` adds the p50/p95 columns (the HOURS item). */
+export function emptySeries(length: number, withLatency = false): Series {
+  const series: Series = { newest: -1, up: new Array(length).fill(0), degraded: new Array(length).fill(0), down: new Array(length).fill(0) };
+  if (withLatency) {
+    series.p50 = new Array(length).fill(null);
+    series.p95 = new Array(length).fill(null);
+  }
+  return series;
 }
 
 /**
- * Appends the counters of bucket `index` to the series, shifting older buckets out.
+ * Appends the counters of bucket `index` (and, in a series with latency columns, the p50 and p95
+ * of `latency`) to the series, shifting older buckets out.
  * Idempotent: a bucket at or before `newest` is already in the series and is not added again
  * (a run that crashed between writing the rollup and the CURRENT item re-rolls the same bucket).
  * Returns true when the series changed.
  */
-export function pushBucket(series: Series, index: number, counts: Counts): boolean {
+export function pushBucket(series: Series, index: number, counts: Counts, latency: LatencyHistogram = []): boolean {
   if (index <= series.newest) return false;
   const length = series.up.length;
   const shift = series.newest < 0 ? length : Math.min(length, index - series.newest);
-  for (const arr of [series.up, series.degraded, series.down]) {
-    arr.splice(0, shift);
-    for (let i = 0; i < shift; i++) arr.push(0);
-  }
+  for (const arr of [series.up, series.degraded, series.down]) shiftIn(arr, shift, 0);
   series.newest = index;
   series.up[length - 1] = counts[0];
   series.degraded[length - 1] = counts[1];
   series.down[length - 1] = counts[2];
+  if (series.p50 && series.p95) {
+    shiftIn(series.p50, shift, null);
+    shiftIn(series.p95, shift, null);
+    series.p50[length - 1] = quantileBucket(latency, 0.5);
+    series.p95[length - 1] = quantileBucket(latency, 0.95);
+  }
   return true;
+}
+
+function shiftIn<T>(arr: T[], shift: number, fill: T): void {
+  arr.splice(0, shift);
+  for (let i = 0; i < shift; i++) arr.push(fill);
 }
 
 /** Counters of bucket `index` in the series, or undefined when it is outside the series. */
 export function bucketCounts(series: Series | undefined, index: number): Counts | undefined {
-  if (!series || series.newest < 0) return undefined;
-  const pos = series.up.length - 1 - (series.newest - index);
-  if (pos < 0 || pos >= series.up.length) return undefined;
-  return [series.up[pos], series.degraded[pos], series.down[pos]];
+  const pos = positionOf(series, index);
+  if (pos === undefined) return undefined;
+  return [series!.up[pos], series!.degraded[pos], series!.down[pos]];
 }
 
 /**
@@ -93,6 +114,8 @@ export interface CheckHistory {
   readonly openHour?: { index: number; counts: Counts };
   /** Day index and counters of the day held in the CURRENT item. */
   readonly openDay?: { index: number; counts: Counts };
+  /** Response times of the hour held in the CURRENT item. */
+  readonly openHourLatency?: LatencyHistogram;
 }
 
 function countsAt(series: Series | undefined, open: { index: number; counts: Counts } | undefined, index: number): Counts | undefined {
@@ -151,6 +174,41 @@ export function dayBars(history: CheckHistory, now: Date): DayBar[] {
     bars.push({ date: dayDate(i), uptime: uptimeOf(c), worst: worstOf(c) });
   }
   return bars;
+}
+
+/**
+ * p50 and p95 response times of the last 24 complete UTC hours, oldest first: from the HOURS
+ * rollup, or from the open hour of the CURRENT item when the checker has not rolled it over yet.
+ */
+export function latencyHours(history: CheckHistory, now: Date): LatencyHour[] {
+  const h = hourIndex(now);
+  const hours: LatencyHour[] = [];
+  for (let i = h - HOURS_KEPT; i < h; i++) {
+    let p50: number | null = null;
+    let p95: number | null = null;
+    if (history.openHour?.index === i) {
+      p50 = quantileBucket(history.openHourLatency ?? [], 0.5);
+      p95 = quantileBucket(history.openHourLatency ?? [], 0.95);
+    } else {
+      const pos = positionOf(history.hours, i);
+      if (pos !== undefined) {
+        p50 = history.hours!.p50?.[pos] ?? null;
+        p95 = history.hours!.p95?.[pos] ?? null;
+      }
+    }
+    hours.push({
+      hour: new Date(i * HOUR_MS).toISOString(),
+      p50Ms: p50 === null ? null : bucketLatencyMs(p50),
+      p95Ms: p95 === null ? null : bucketLatencyMs(p95),
+    });
+  }
+  return hours;
+}
+
+function positionOf(series: Series | undefined, index: number): number | undefined {
+  if (!series || series.newest < 0) return undefined;
+  const pos = series.up.length - 1 - (series.newest - index);
+  return pos >= 0 && pos < series.up.length ? pos : undefined;
 }
 
 function toMs(at: Date | number): number {

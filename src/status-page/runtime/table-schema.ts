@@ -16,14 +16,21 @@
  * | HOURS   | `shard#<gen>#<i>`           | `hours`   | p (B, gzip JSON), version (N), expiresAt (N) |
  * | DAYS    | `shard#<gen>#<i>`           | `days`    | p (B, gzip JSON), version (N), expiresAt (N) |
  * | EVENT   | `events`                    | `<ISO time>#<check>#<i>` | check, displayName, from, to, message, at, expiresAt |
+ * | INCIDENT | `incidents`                | `~open#<startedAt>#<id>` while open, `<resolvedAt>#<id>` once resolved | id, title, impact, checks, startedAt, resolvedAt, updates, version, expiresAt (resolved only) |
  *
- * `<gen>` is the shard layout generation `<shardCount>.<hash of the check names>` (see
- * shard-layout.ts): checks are grouped by a stable hash of their name into shards of at most
- * `checksPerShard` checks. META names the generation the page currently lives in. The payload
- * `p` is described in payload-codec.ts.
+ * `<gen>` is the shard layout generation `<shardCount>.<hash of the shards' members>` (see
+ * shard-layout.ts): checks are grouped by a stable hash of their name into shards sized by
+ * bytes. META names the generation the page currently lives in. The payload `p` is described in
+ * payload-codec.ts.
  *
  * Every shard item gets `expiresAt` = write time + 120 days, so the data of a deleted page
  * ages out; items of a running page are rewritten long before that. Events keep 90 days.
+ *
+ * Incidents are written by the operator's CLI (incidents.ts), never by the checker. Their sort
+ * key puts every open incident (`~` sorts after any ISO time) and every incident resolved since
+ * a time T in one key range, `sk >= T`: the page reads "open or resolved in the last 14 days"
+ * with one Query. Resolving moves the item to its resolved key; a resolved incident is kept 90
+ * days after it was resolved.
  */
 import { StatusChangeEvent } from './model';
 
@@ -39,6 +46,9 @@ export const EVENT_TTL_DAYS = 90;
 
 export const META_PK = 'meta';
 export const EVENTS_PK = 'events';
+export const INCIDENTS_PK = 'incidents';
+/** Sort-key prefix of open incidents: `~` sorts after every ISO time. */
+export const OPEN_INCIDENT_PREFIX = '~open#';
 export type ShardItemKind = 'current' | 'hours' | 'days';
 export const SHARD_ITEM_KINDS: readonly ShardItemKind[] = ['current', 'hours', 'days'];
 
@@ -81,6 +91,12 @@ export function shardKey(generation: string, index: number, kind: ShardItemKind)
 /** The sort key of an event: time first, so a query returns the history in order. */
 export function eventKey(at: string, check: string, index: number): TableKey {
   return { [TABLE_PARTITION_KEY]: EVENTS_PK, [TABLE_SORT_KEY]: `${at}#${check}#${index}` };
+}
+
+/** The sort key of an incident: by resolution time once resolved, after every time while open. */
+export function incidentKey(incident: { readonly id: string; readonly startedAt: string; readonly resolvedAt?: string }): TableKey {
+  const sk = incident.resolvedAt ? `${incident.resolvedAt}#${incident.id}` : `${OPEN_INCIDENT_PREFIX}${incident.startedAt}#${incident.id}`;
+  return { [TABLE_PARTITION_KEY]: INCIDENTS_PK, [TABLE_SORT_KEY]: sk };
 }
 
 /** A string that identifies a key (for maps of items read in a batch). */

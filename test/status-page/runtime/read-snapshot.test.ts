@@ -45,16 +45,19 @@ test('stored state, open buckets and rollups become the page view; a check with 
       message: 'connection refused',
       consecutiveFailures: 5,
       consecutiveSuccesses: 0,
+      consecutiveNotUp: 5,
       lastCheckedAt: '2026-03-10T08:29:00.000Z',
       certExpiresAt: '2026-05-01T00:00:00.000Z',
     },
     openHour: { index: H, counts: [3, 0, 1] },
     openDay: { index: D, counts: [10, 0, 2] },
+    hourLatency: [],
   };
   const web: StoredCheck = {
-    state: { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 9, lastCheckedAt: '2026-03-10T08:29:00.000Z' },
+    state: { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 9, consecutiveNotUp: 0, lastCheckedAt: '2026-03-10T08:29:00.000Z' },
     openHour: { index: H, counts: [4, 0, 0] },
     openDay: { index: D, counts: [12, 0, 0] },
+    hourLatency: [],
   };
   const hours = emptySeries(HOURS_KEPT);
   hours.newest = H - 1;

@@ -64,8 +64,43 @@ test('a never-checked check that fails stays unknown until the threshold', () =>
 });
 
 test('threshold 1 turns down on the first failure', () => {
-  const e = evaluateProbe(check, { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 5 }, down,
+  const e = evaluateProbe(check, { status: 'up', consecutiveFailures: 0, consecutiveSuccesses: 5, consecutiveNotUp: 0 }, down,
     { failureThreshold: 1, successThreshold: 1 }, t(0));
   expect(e.state.status).toBe('down');
   expect(e.publishable).toBe(true);
+});
+
+describe('degradedThreshold', () => {
+  const smoothed = { ...thresholds, degradedThreshold: 3 };
+  const runSmoothed = (results: ProbeResult[]) => {
+    let state: CheckState | undefined;
+    return results.map((r, i) => {
+      const e = evaluateProbe(check, state, r, smoothed, t(i));
+      state = e.state;
+      return e;
+    });
+  };
+
+  test('an up check turns DEGRADED only after that many consecutive slow probes, and is up again on the first up probe', () => {
+    const e = runSmoothed([up, slow, slow, slow, slow, up]);
+    expect(e.map((x) => x.state.status)).toEqual(['up', 'up', 'up', 'degraded', 'degraded', 'up']);
+    expect(e[2].state.message).toBe('degraded (2 of 3): slow response: 900 ms (limit 500 ms)');
+    expect(e.filter((x) => x.change && x.publishable).map((x) => `${x.change!.from}->${x.change!.to}`)).toEqual(['up->degraded', 'degraded->up']);
+  });
+
+  test('slow probes broken by an up probe never alert', () => {
+    const e = runSmoothed([up, slow, slow, up, slow, slow, up]);
+    expect(e.every((x) => x.state.status === 'up')).toBe(true);
+    expect(e.filter((x) => x.change && x.publishable)).toEqual([]);
+  });
+
+  test('the counters stop at the largest threshold (no stored number grows without end)', () => {
+    const e = runSmoothed(Array.from({ length: 20 }, () => slow));
+    expect(e[19].state).toMatchObject({ status: 'degraded', consecutiveNotUp: 3, consecutiveSuccesses: 3, consecutiveFailures: 0 });
+  });
+
+  test('absent (configs written before it existed): no smoothing, a slow probe shows at once', () => {
+    const [, second] = run([up, slow]);
+    expect(second.state.status).toBe('degraded');
+  });
 });

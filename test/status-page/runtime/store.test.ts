@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { down, fleet, pageConfig, seeded, tcpChecks, up } from './helpers/config';
-import { fillRealisticCounters } from './helpers/realistic-history';
+import { fillRealisticHistory } from './helpers/realistic-history';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { DocumentSender } from '../../../src/shared/runtime/dynamo-batch';
 import { ProbeResult } from '../../../src/status-page/runtime/model';
@@ -246,28 +246,32 @@ test('a shard-count change keeps the history, drops removed checks and deletes t
   expect([...pks].filter((pk) => pk.includes(newLayout.generation))).toHaveLength(4);
 });
 
-test('100 checks per run cost a handful of write units, not 100', async () => {
+test('100 checks per run cost one write unit per shard, not 100: shards are sized so CURRENT stays under 1 KB', async () => {
   const table = await dynamo.createStatusTable();
   const names = Array.from({ length: 100 }, (_, i) => `service-${i}-${(i * 7919).toString(36)}`);
-  const config = pageConfig(tcpChecks(names), { checksPerShard: 50 });
+  const config = pageConfig(tcpChecks(names), { checksPerShard: 100 });
+  const { shardCount } = computeLayout(config.checks, config.checksPerShard);
+  // Sized by bytes, not by the 100-check limit: a handful of shards of 20 to 35 checks.
+  expect(shardCount).toBeGreaterThanOrEqual(3);
+  expect(shardCount).toBeLessThanOrEqual(5);
   const nextRun = fleet(100, seeded(42));
   const start = Date.parse('2026-03-10T07:50:00Z');
   const runs = [];
-  for (let i = 0; i < 20; i++) {
+  // 07:50 to 09:00: the 08:00 and 09:00 runs roll an hour over, each hour holds 60 runs' latencies.
+  for (let i = 0; i <= 70; i++) {
     runs.push(await recordRun(doc, table, config, nextRun(), new Date(start + i * 60_000), quiet));
   }
   expect(runs.every((r) => r.capacitySource === 'dynamodb')).toBe(true);
-  // 2 shards of 50 checks. A CURRENT item compresses to well under 4 KB (about 15-60 bytes per
-  // check), so a normal run costs at most 2 x 2 WCU; the first run of an hour also writes one
-  // HOURS item per shard, and a status change adds one 1-WCU event item each.
+  // First run: CURRENT, HOURS and DAYS of every shard and META; an hour roll-over: CURRENT and
+  // HOURS of every shard; otherwise one CURRENT per shard. Each alerting change adds a 1-WCU event.
   for (const [i, r] of runs.entries()) {
-    const rollover = i === 0 || i === 10 ? 4 : 0;
-    expect(r.writeUnits).toBeLessThanOrEqual(4 + rollover + r.changes.length + (i === 0 ? 3 : 0));
+    const items = i === 0 ? 3 * shardCount + 1 : i === 10 || i === 70 ? 2 * shardCount : shardCount;
+    expect([i, r.writeUnits]).toEqual([i, items + r.changes.length]);
   }
-  expect(Math.max(...runs.map((r) => r.writeUnits))).toBeLessThan(15);
-  const normal = runs.filter((r, i) => i !== 0 && i !== 10 && r.changes.length === 0);
-  expect(normal.length).toBeGreaterThan(10);
-  expect(normal.every((r) => r.writeUnits <= 4)).toBe(true);
+  const currentBytes = (await scanAll(table)).filter((item) => item.sk === 'current').map((item) => (item.p as Uint8Array).length);
+  expect(currentBytes).toHaveLength(shardCount);
+  expect(Math.max(...currentBytes)).toBeLessThan(1024 - 100);
+  expect(runs.filter((r, i) => i !== 0 && r.changes.length === 0).length).toBeGreaterThan(50);
 });
 
 test('without ConsumedCapacity in the responses, the units are estimated from the item sizes as DynamoDB bills them', async () => {
@@ -302,21 +306,28 @@ test('1,000 checks with 90 days of history are stored in items far below 400 KB 
   const nextRun = fleet(1000, seeded(7), 0.05);
   const today = Date.parse('2026-03-10T00:00:00Z');
   let last;
-  // One run a day for 92 days fills every DAYS item; each run rolls over hour and day.
-  for (let d = -91; d <= 0; d++) {
+  // A run a day for three days creates every item (each run rolls the hour and the day over).
+  for (let d = -2; d <= 0; d++) {
     last = await recordRun(doc, table, config, nextRun(), new Date(today + d * DAY_MS + 3_600_000), quiet);
   }
   expect(last!.conflictedShards).toBe(0);
-  // Give every HOURS/DAYS item minute-by-minute counters (~1,440 runs a day, some degraded and
-  // down), then let a real run roll the day over and rewrite them: that is the item size that
-  // matters. 100 checks x 90 days x 3 counters of up to 4 digits is ~30 KB even uncompressed
-  // per column set; gzip keeps it well under 64 KB, far below DynamoDB's 400 KB.
-  expect(await fillRealisticCounters(doc, table, seeded(99))).toBe(20);
+  // Give every item 90 days of minute-by-minute history (~1,440 runs a day, some degraded and
+  // down, hourly latencies), then let a real run roll the day over and rewrite them: that is the
+  // item size that matters. A DAYS row is 90 days x 3 counters of up to 4 digits, ~1.4 KB even
+  // uncompressed, and a shard holds at most 100 checks: far below DynamoDB's 400 KB.
+  const { shardCount, shards } = computeLayout(config.checks, config.checksPerShard);
+  expect(await fillRealisticHistory(doc, table, seeded(99))).toBe(2 * shardCount);
   const rolled = await recordRun(doc, table, config, nextRun(), new Date(today + DAY_MS + 3_600_000), quiet);
-  expect(rolled.itemsWritten).toBeGreaterThanOrEqual(30);
+  expect(rolled.itemsWritten).toBeGreaterThanOrEqual(3 * shardCount);
   const items = await scanAll(table);
+  const bytesPerCheck = (kind: string) => Math.max(...items.filter((i) => i.sk === kind).map((i) => {
+    const checks = shards[Number(String(i.pk).split('#')[2])].length;
+    return (i.p as Uint8Array).length / checks;
+  }));
+  // The filled counters are poorly compressible (well over 100 bytes a check for 90 days)...
+  expect(bytesPerCheck('days')).toBeGreaterThan(100);
+  // ...and still the largest item is far below the limit.
   const biggest = Math.max(...items.map((i) => (i.p instanceof Uint8Array ? i.p.length : 0)));
-  expect(biggest).toBeGreaterThan(4_000);
   expect(biggest).toBeLessThan(64 * 1024);
   expect(rolled.largestItemBytes).toBeLessThan(64 * 1024);
 
@@ -329,4 +340,8 @@ test('1,000 checks with 90 days of history are stored in items far below 400 KB 
   const filledDay = snap.checks.map((c) => c.days[50].uptime!);
   expect(Math.min(...filledDay)).toBeLessThan(1);
   expect(Math.min(...filledDay)).toBeGreaterThanOrEqual(0.98);
+  // Latency: 24 hours; the checker ran once in them (the hour the last run left open).
+  expect(snap.checks.every((c) => c.latency24h.length === 24 && c.latency24h.slice(0, 23).every((h) => h.p50Ms === null))).toBe(true);
+  const answered = snap.checks.filter((c) => c.status !== 'down');
+  expect(answered.every((c) => c.latency24h[23].p50Ms !== null)).toBe(true);
 });
