@@ -186,4 +186,13 @@ if (bundle) {
 }
 benchBundles.exec('ts-node --project test/tsconfig.json bench/bundles.bench.ts');
 
+// The incidents CLI runs on the operator's machine with their own AWS credentials: bundled like a
+// handler (the AWS SDK is a devDependency) and shipped as the package's bin.
+project.bundler.addBundle('src/status-page/incident-cli.ts', {
+  ...handlerBundling,
+  tsconfigPath: project.tsconfigDev.fileName,
+  executable: true,
+});
+project.addBins({ 'status-page-incident': 'assets/status-page/incident-cli/index.js' });
+
 project.synth();

@@ -36,7 +36,7 @@ for f in package.json README.md LICENSE .jsii lib/index.js lib/index.d.ts; do
 done
 check "tarball has lib/**/*.js and *.d.ts ($(count '^lib/.*\.js$') js, $(count '^lib/.*\.d\.ts$') d.ts)" \
   test "$(count '^lib/.*\.d\.ts$')" -gt 10
-check "tarball has assets/**/index.js ($(count '^assets/.*/index\.js$') bundles)" test "$(count '^assets/.*/index\.js$')" -eq 5
+check "tarball has assets/**/index.js ($(count '^assets/.*/index\.js$') bundles)" test "$(count '^assets/.*/index\.js$')" -eq 6
 check "tarball has schemas/*.schema.json ($(count '^schemas/.*\.schema\.json$') schemas)" test "$(count '^schemas/.*\.schema\.json$')" -ge 7
 # What must never ship: sources, tests, examples, CI, and this repository's local folders.
 for d in src test examples .ci bench coverage test-reports projenrc .projen scripts rosetta .cache .tmp node_modules; do
@@ -64,6 +64,9 @@ check "npm ls: peer dependencies satisfied by the floor versions" npm ls --depth
 check "installed aws-cdk-lib is the floor $CDK_FLOOR" \
   test "$(node -p "require('aws-cdk-lib/package.json').version")" = "$CDK_FLOOR"
 check "the package brings no node_modules of its own" test ! -e node_modules/cdk-status-and-streams/node_modules
+# The incidents CLI is the package's bin: installed on the PATH of npm scripts and npx, runnable with no deps.
+check "npx status-page-incident --help prints its usage" \
+  bash -c 'NODE_NO_WARNINGS=1 ./node_modules/.bin/status-page-incident --help | grep -q "^Usage: status-page-incident"'
 
 # ---- 3. compile and synthesize ----------------------------------------------------------------------
 cp "$HERE/app.ts" app.ts

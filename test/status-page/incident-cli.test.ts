@@ -1,6 +1,6 @@
 /**
- * The `status-page-incident` CLI against dynalite: the entry point is bundled with esbuild exactly
- * as the handlers are (the package ships that bundle as its bin) and run as a child process with
+ * The `status-page-incident` CLI against dynalite: the bundle the package ships as its bin
+ * (assets/status-page/incident-cli/index.js, built by `npx projen bundle`) runs as a child process with
  * the endpoint in AWS_ENDPOINT_URL_DYNAMODB, as an operator runs it with their own credentials.
  * What it writes is read back through the page's read model (readSnapshot).
  */
@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildSync } from 'esbuild';
 import { documentClient } from '../../src/shared/runtime/aws-clients';
 import { USAGE, UsageError, runIncidentCommand } from '../../src/status-page/runtime/incident-command';
 import { readSnapshot } from '../../src/status-page/runtime/read-snapshot';
@@ -16,23 +15,11 @@ import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { pageConfig, tcpChecks } from './runtime/helpers/config';
 
 const run = promisify(execFile);
-const CLI = path.join(process.env.TMPDIR ?? '/tmp', `incident-cli-${process.pid}`, 'index.js');
+const CLI = path.join(__dirname, '../../assets/status-page/incident-cli/index.js');
 
 let dynamo: LocalDynamo;
 let doc: DynamoDBDocumentClient;
 beforeAll(async () => {
-  buildSync({
-    entryPoints: [path.join(__dirname, '../../src/status-page/incident-cli.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    outfile: CLI,
-    minify: true,
-    keepNames: true,
-    mainFields: ['module', 'main'],
-    tsconfig: path.join(__dirname, '../tsconfig.json'),
-    logLevel: 'error',
-  });
   dynamo = await startDynalite();
   doc = documentClient(dynamo.client);
 });
