@@ -32,7 +32,7 @@ export interface LocalEcsOptions {
   readonly commandFor: (kind: EngineKind) => EngineCommand;
   /** Set over the task's own environment (the local broker's plaintext auth, the region). */
   readonly localEnvironment: Readonly<Record<string, string>>;
-  /** Each task's output goes to `<logDir>/<engine>-<task id>.log`. */
+  /** Each task's output goes to `<logDir>/<engine>-<task id>.log` (object engine task ids start with the engine's name already). */
   readonly logDir: string;
   /** The EventBridge rule of the pipeline: stopped tasks it started. */
   readonly onTaskStopped: (event: EcsTaskStateChangeEvent) => void;
@@ -197,7 +197,8 @@ export class LocalEcs extends FakeEcsCluster {
   }
 
   private spawn(task: LocalTask, environment: Record<string, string>): EngineProcess {
-    const process = new EngineProcess(this.options.commandFor(task.kind), environment, path.join(this.options.logDir, `${task.engine}-${task.id}.log`));
+    const logName = task.kind === 'object' ? task.id : `${task.engine}-${task.id}`;
+    const process = new EngineProcess(this.options.commandFor(task.kind), environment, path.join(this.options.logDir, `${logName}.log`));
     this.options.onAction(`started ${task.id} (${task.engine}${task.streamId ? ` for ${task.streamId}` : ''})`);
     return process;
   }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ActivityLog } from './activity-log';
 import { ControlEventSource } from './control-event-source';
 import { EngineCommand } from './engine-process';
+import { waitForGroupCoordinator } from './group-coordinator';
 import { EngineKind, LocalEcs } from './local-ecs';
 import { LocalLambda } from './local-lambda';
 import { PipelineWatch } from './pipeline-watch';
@@ -194,6 +195,7 @@ export class LocalPipeline {
     coordinator = lambda('Coordinator', synthesized.coordinator);
     const lagScaler = lambda('lag scaler', synthesized.lagScaler);
 
+    await waitForGroupCoordinator(broker.bootstrap, synthesized.controlEventSource.consumerGroup);
     const source = new ControlEventSource({
       bootstrap: broker.bootstrap,
       ...synthesized.controlEventSource,
@@ -244,7 +246,9 @@ export class LocalPipeline {
   private schedule(what: string, everyMs: number, invoke: () => Promise<unknown>, source: string): void {
     let running: Promise<unknown> | undefined;
     const tick = () => {
-      running ??= invoke().catch((error: Error) => this.activity.add(source, `scheduled run failed: ${error.message}`)).finally(() => (running = undefined));
+      running ??= invoke().catch((error: Error) => {
+        if (!this.stopping) this.activity.add(source, `scheduled run failed: ${error.message}`); // stopping cuts off the run at hand
+      }).finally(() => (running = undefined));
     };
     const timer = setInterval(tick, everyMs);
     tick();

@@ -26,9 +26,9 @@ const SUMMARY_EVERY_MS = 5_000;
 export function renderView(frame: ViewFrame, now = Date.now()): string[] {
   const { observations: seen } = frame;
   const lines: string[] = [];
-  const replay = frame.replay.sent >= frame.replay.total ? 'replayed' : `replay ${frame.replay.sent}/${frame.replay.total}`;
-  lines.push(`pipeline ${frame.pipelineName} on ${frame.bootstrap} · up ${duration(now - frame.startedAt)} · ${replay} sample records`
-    + `${frame.replay.speed !== 1 ? ` (×${frame.replay.speed})` : ''} · Ctrl-C stops`);
+  const replay = frame.replay.sent >= frame.replay.total ? `sample replayed (${frame.replay.total} records` : `replaying the sample (${frame.replay.sent}/${frame.replay.total} records`;
+  lines.push(`pipeline ${frame.pipelineName} on ${frame.bootstrap} · up ${duration(now - frame.startedAt)} · ${replay}`
+    + `${frame.replay.speed !== 1 ? `, ×${frame.replay.speed}` : ''}) · Ctrl-C stops`);
   lines.push('');
   lines.push(`${'STREAMS'.padEnd(12)}${'status'.padEnd(10)}${frame.streamEngines.map((e) => e.padEnd(30)).join('')}outputs  chunk results`);
   for (const stream of [...seen.streams.values()].sort((a, b) => a.streamId.localeCompare(b.streamId))) {
