@@ -110,7 +110,10 @@ async function main(): Promise<void> {
     await pipeline.start();
   } catch (error) {
     if (stopping) return; // stop() finishes and exits
-    console.error(`the local pipeline could not start: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // a fresh clone has no handler bundles until `projen bundle` (which pipeline:local runs first)
+    const hint = message.includes('Cannot find asset') ? '\nthe handler bundles are missing: run `npx projen bundle`' : '';
+    console.error(`the local pipeline could not start: ${message}${hint}`);
     process.exit(1);
   }
   const started = pipeline;
