@@ -66,9 +66,10 @@ CAMERAS.forEach((streamId, index) => {
   const end: EndOfStreamMessage = {
     type: 'end-of-stream', version: 1, streamId, lastSeq: STREAM_LENGTH_MS / PIECE_EVERY_MS - 1, at: iso(start + STREAM_LENGTH_MS), reason: 'completed',
   };
-  // the Coordinator reads it on the control topic, the stream engine on the raw streams topic
-  records.push({ atMs: start + STREAM_LENGTH_MS, topic: 'raw-streams', message: end });
+  // the Coordinator reads it on the control topic, the stream engine on the raw streams topic;
+  // the control topic's first, so that the Coordinator knows the stream ended before its engine exits
   records.push({ atMs: start + STREAM_LENGTH_MS, topic: 'control', message: end });
+  records.push({ atMs: start + STREAM_LENGTH_MS + 1, topic: 'raw-streams', message: end });
 });
 records.sort((a, b) => a.atMs - b.atMs);
 
