@@ -56,10 +56,6 @@ export class EngineProcess {
     });
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /** SIGTERM now, SIGKILL if it still runs after `graceMs`. */
   stop(graceMs: number): void {
     if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined) return;

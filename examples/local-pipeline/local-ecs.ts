@@ -46,7 +46,6 @@ export interface LocalTask {
   readonly engine: string;
   readonly kind: EngineKind;
   readonly streamId?: string;
-  readonly startedAt: number;
   stopping: boolean;
 }
 
@@ -152,7 +151,7 @@ export class LocalEcs extends FakeEcsCluster {
     const fake = this.tasks.get(arn)!;
     const id = arn.split('/').pop()!;
     const environment = { ...definition.environment, ...fake.env, [ENV_TASK_ID]: id, ...this.options.localEnvironment };
-    const task: LocalTask = { id, engine: definition.engine, kind: 'stream', streamId: fake.env[ENV_STREAM_ID], startedAt: Date.now(), stopping: false };
+    const task: LocalTask = { id, engine: definition.engine, kind: 'stream', streamId: fake.env[ENV_STREAM_ID], stopping: false };
     const process = this.spawn(task, environment);
     this.processes.set(arn, { task, process, definition });
     void process.started.then(() => {
@@ -173,7 +172,7 @@ export class LocalEcs extends FakeEcsCluster {
     const live = state.tasks.filter((t) => !t.task.stopping);
     for (let n = live.length; n < state.desiredCount; n++) {
       const id = `${state.definition.engine}-${++this.serviceTasks}`;
-      const task: LocalTask = { id, engine: state.definition.engine, kind: 'object', startedAt: Date.now(), stopping: false };
+      const task: LocalTask = { id, engine: state.definition.engine, kind: 'object', stopping: false };
       const process = this.spawn(task, { ...state.definition.environment, [ENV_TASK_ID]: id, ...this.options.localEnvironment });
       const entry = { task, process };
       state.tasks.push(entry);

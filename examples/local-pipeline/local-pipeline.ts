@@ -59,7 +59,6 @@ export class LocalPipeline {
   private bootstrap = '';
   private streamEngines: string[] = [];
   private objectEngines: string[] = [];
-  private registry?: { endpoint: string; table: string };
   private readonly startedAt = Date.now();
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
@@ -75,11 +74,6 @@ export class LocalPipeline {
       await this.stop();
       throw error;
     }
-  }
-
-  /** Where the registry table is (DynamoDB API endpoint and table name). */
-  get registryTable(): { endpoint: string; table: string } | undefined {
-    return this.registry;
   }
 
   frame(): ViewFrame {
@@ -145,7 +139,6 @@ export class LocalPipeline {
     const dynamo = await startDynalite();
     this.onStop('DynamoDB (dynalite)', () => dynamo.stop());
     const table = await createKeyTable(dynamo.client, `${options.pipelineName}-registry`, REGISTRY_PARTITION_KEY, REGISTRY_SORT_KEY);
-    this.registry = { endpoint: dynamo.endpoint, table };
     say(`registry: table ${table} at ${dynamo.endpoint} (dynalite)`);
 
     let coordinator: LocalLambda | undefined;

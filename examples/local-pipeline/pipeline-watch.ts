@@ -1,6 +1,6 @@
 // What the terminal view shows about the pipeline, observed from outside as a user would: the
 // results topic (stream-status messages, engine outputs, chunk results, read from its start), the
-// registry table (each stream's engines and slot, the lag scaler's memory) and the consumer lag
+// registry table (each stream's open item: its state and its engines' jobs) and the consumer lag
 // of the object engines' groups and of the Coordinator's event source (read with the lag
 // scaler's own reader).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,7 +12,7 @@ import type { ChunkResultMessage, StreamStatusMessage } from '../../src/stream-e
 import { loadKafka } from '../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { LagQuery, LagResult, readLag } from '../../src/stream-engine-pipeline/runtime/lag-reader';
 import { parseMessage } from '../../src/stream-engine-pipeline/runtime/message-validation';
-import { QUEUE_PK, ScalerStateItem, StreamItem, StreamPointerItem } from '../../src/stream-engine-pipeline/runtime/registry-schema';
+import { QUEUE_PK, StreamItem, StreamPointerItem } from '../../src/stream-engine-pipeline/runtime/registry-schema';
 
 export interface StreamObservation {
   readonly streamId: string;
@@ -31,7 +31,6 @@ export interface Observations {
   readonly chunkResults: { readonly total: number; readonly distinct: number };
   readonly lastResults: readonly ChunkResultMessage[];
   readonly lag: ReadonlyMap<string, LagResult>;
-  readonly scaler: ReadonlyMap<string, ScalerStateItem>;
   /** Why the last reading failed, if it did. */
   readonly problem?: string;
 }
@@ -53,7 +52,6 @@ export class PipelineWatch {
   private chunkResultCount = 0;
   private readonly lastResults: ChunkResultMessage[] = [];
   private lag = new Map<string, LagResult>();
-  private scaler = new Map<string, ScalerStateItem>();
   private problem?: string;
   private consumer?: Consumer<Buffer, Buffer, Buffer, Buffer>;
   private stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -94,7 +92,6 @@ export class PipelineWatch {
       chunkResults: { total: this.chunkResultCount, distinct: this.chunks.size },
       lastResults: this.lastResults,
       lag: this.lag,
-      scaler: this.scaler,
       problem: this.problem,
     };
   }
@@ -134,8 +131,6 @@ export class PipelineWatch {
       for (const item of items) {
         if (item.pk === QUEUE_PK) {
           open.set(item.streamId, item as StreamItem);
-        } else if (item.pk === 'scaler') {
-          this.scaler.set(String(item.sk).replace(/^engine#/, ''), item as ScalerStateItem);
         } else if (String(item.pk).startsWith('stream#')) {
           this.observed((item as StreamPointerItem).streamId);
         }

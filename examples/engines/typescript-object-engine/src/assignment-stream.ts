@@ -14,8 +14,16 @@ import type { Consumer, ConsumeOptions, Message, MessagesStream } from '@platfor
 
 type Consumed = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+type GroupConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
+type Options = ConsumeOptions<Buffer, Buffer, Buffer, Buffer>;
 
 export class AssignmentStream {
+  /** Joins the group and opens the first stream. */
+  static async open(consumer: GroupConsumer, options: Options): Promise<AssignmentStream> {
+    const stream = await consumer.consume(options);
+    return new AssignmentStream(consumer, options, stream, consumer.generationId);
+  }
+
   /** Completed rejoins of the group (the first join happened in `open()`). */
   private joins = 0;
   /** `joins` when the current stream was opened. */
@@ -24,8 +32,8 @@ export class AssignmentStream {
   private closed = false;
 
   private constructor(
-    private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>,
-    private readonly options: ConsumeOptions<Buffer, Buffer, Buffer, Buffer>,
+    private readonly consumer: GroupConsumer,
+    private readonly options: Options,
     private stream: Stream,
     private generation: number,
   ) {
@@ -33,12 +41,6 @@ export class AssignmentStream {
       this.joins++;
       this.joined?.();
     });
-  }
-
-  /** Joins the group and opens the first stream. */
-  static async open(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, options: ConsumeOptions<Buffer, Buffer, Buffer, Buffer>): Promise<AssignmentStream> {
-    const stream = await consumer.consume(options);
-    return new AssignmentStream(consumer, options, stream, consumer.generationId);
   }
 
   /** The messages, until `close()`. */
