@@ -164,8 +164,8 @@ export class FakeEcsCluster implements EcsApi {
     }
   }
 
-  /** The task exits by itself (0: it finished its stream; 137: killed, e.g. Spot). */
-  exit(arn: string, exitCode: number, stopCode = 'EssentialContainerExited', reason = 'Essential container in task exited'): EcsTaskStateChangeEvent {
+  /** The task exits by itself (0: it finished its stream; 137: killed, e.g. Spot; undefined: the container never ran). */
+  exit(arn: string, exitCode: number | undefined, stopCode = 'EssentialContainerExited', reason = 'Essential container in task exited'): EcsTaskStateChangeEvent {
     const task = this.tasks.get(arn)!;
     Object.assign(task, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: this.now(), exitCode, stopCode, stoppedReason: reason });
     return this.stoppedEvent(task);
@@ -210,20 +210,28 @@ export interface FakeEcsServer {
   close(): Promise<void>;
 }
 
-const OPERATIONS: Record<string, EcsOperation> = {
+/** The operations served, by X-Amz-Target: the task calls of FakeEcsCluster, and the service calls of a model that has them. */
+const OPERATIONS: Record<string, EcsOperation | 'describeServices' | 'updateService'> = {
   'AmazonEC2ContainerServiceV20141113.RunTask': 'runTask',
   'AmazonEC2ContainerServiceV20141113.ListTasks': 'listTasks',
   'AmazonEC2ContainerServiceV20141113.DescribeTasks': 'describeTasks',
   'AmazonEC2ContainerServiceV20141113.StopTask': 'stopTask',
+  'AmazonEC2ContainerServiceV20141113.DescribeServices': 'describeServices',
+  'AmazonEC2ContainerServiceV20141113.UpdateService': 'updateService',
 };
 
-/** ECS MOCK over HTTP (awsJson1_1 on 127.0.0.1) serving `cluster`, for the bundled handler. */
+/**
+ * ECS MOCK over HTTP (awsJson1_1 on 127.0.0.1) serving `cluster`, for the bundled handlers:
+ * RunTask, ListTasks, DescribeTasks and StopTask, and DescribeServices and UpdateService when the
+ * model implements them (the local pipeline's LocalEcs, examples/local-pipeline/local-ecs.ts).
+ */
 export async function startFakeEcsServer(cluster: FakeEcsCluster): Promise<FakeEcsServer> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const operation = OPERATIONS[String(req.headers['x-amz-target'] ?? '')];
+      const call = operation ? (cluster as unknown as Record<string, unknown>)[operation] : undefined;
       const send = (status: number, payload: unknown) => {
         // timestamps as epoch seconds, as ECS sends them; the replacer sees a Date's toJSON() text, so read the holder's value
         const body = JSON.stringify(payload, function (this: Record<string, unknown>, key, value) {
@@ -231,12 +239,13 @@ export async function startFakeEcsServer(cluster: FakeEcsCluster): Promise<FakeE
         });
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(body);
       };
-      if (!operation) {
-        send(400, { __type: 'UnknownOperationException', message: `the mock serves RunTask, ListTasks, DescribeTasks and StopTask, not ${req.headers['x-amz-target']}` });
+      if (typeof call !== 'function') {
+        const served = Object.values(OPERATIONS).filter((o) => typeof (cluster as unknown as Record<string, unknown>)[o] === 'function');
+        send(400, { __type: 'UnknownOperationException', message: `the mock serves ${served.join(', ')}, not ${req.headers['x-amz-target']}` });
         return;
       }
       const input = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      (cluster[operation] as (i: unknown) => Promise<unknown>).call(cluster, input).then(
+      (call as (i: unknown) => Promise<unknown>).call(cluster, input).then(
         (output) => send(200, output),
         (error: { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }) => {
           if (error.name === 'TimeoutError') {

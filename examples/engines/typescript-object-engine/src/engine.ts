@@ -1,10 +1,12 @@
 /**
  * The object engine: joins ENGINE_CONSUMER_GROUP subscribed to ENGINE_INPUT_TOPICS, turns each
  * `media-chunk` into one `chunk-result` keyed by its streamId, dead-letters poison messages (with
- * an error chunk-result), and commits each message after its result was produced (at least once:
- * after a rebalance the partition's new owner may repeat a chunk whose commit was refused).
+ * an error chunk-result), and commits each message after its result was produced. Rebalances do
+ * not repeat chunks (assignment-stream.ts); a chunk is repeated only when its commit is refused
+ * (the group rebalanced in the few milliseconds between its produce and its commit).
  */
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message } from '@platformatic/kafka';
+import { AssignmentStream } from './assignment-stream.js';
 import type { ObjectEngineConfig } from './config.js';
 import { deadLetter } from './dead-letter.js';
 import { Heartbeats } from './heartbeats.js';
@@ -41,14 +43,16 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     await producer.send([{ topic: config.outputTopic, value: encodeMessage(heartbeat) }]);
   }, config.heartbeatIntervalMs, log);
   let processed = 0;
+  let assigned: AssignmentStream | undefined;
   try {
     const model = await createModel();
-    const stream = await consumer.consume({
+    assigned = await AssignmentStream.open(consumer, {
       topics: [...config.inputTopics],
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: config.offsetReset === 'earliest' ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
       autocommit: false,
     });
+    const stream = assigned;
     let busy = false;
     // idle: stop at once; busy: the loop stops after the chunk at hand
     const closeWhenIdle = () => {
@@ -62,19 +66,26 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     }
     log.info('started', { group: config.consumerGroup, topics: config.inputTopics, taskId });
     heartbeats.start();
-    for await (const message of stream) {
+    for await (const message of stream.messages()) {
       busy = true;
-      await producer.send(await handle(config, log, model, message));
-      try {
-        await message.commit();
-      } catch (error) {
-        // a rebalance gave the partition to another member: it repeats this chunk (at least once)
-        log.warn('offset commit refused; the partition\'s new owner repeats the chunk', {
-          topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error),
+      const outgoing = await handle(config, log, model, message);
+      if (stream.isCurrent()) {
+        await producer.send(outgoing);
+        try {
+          await message.commit();
+        } catch (error) {
+          // a rebalance gave the partition to another member: it repeats this chunk (at least once)
+          log.warn('offset commit refused; the partition\'s new owner repeats the chunk', {
+            topic: message.topic, partition: message.partition, offset: message.offset, error: describeError(error),
+          });
+        }
+        processed++;
+        heartbeats.count();
+      } else {
+        log.info('the group rebalanced while the chunk was handled: its result is left to the partition\'s owner', {
+          topic: message.topic, partition: message.partition, offset: message.offset,
         });
       }
-      processed++;
-      heartbeats.count();
       busy = false;
       if (stop.aborted) {
         break;
@@ -82,6 +93,7 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     }
   } finally {
     await heartbeats.stop();
+    await assigned?.close();
     await consumer.close(); // leaves the group: its partitions move to the other tasks at once
     await producer.close();
     log.info('stopped', { processed });
