@@ -155,6 +155,15 @@ if (bundle) {
 }
 synthExamples.exec('ts-node --project test/tsconfig.json examples/synth-all.ts');
 
+// The StreamEnginePipeline's "embedded default": the synthesized pipeline run on this machine.
+const pipelineLocal = project.addTask('pipeline:local', {
+  description: 'The StreamEnginePipeline on this machine: local Kafka, the bundled handlers, engines as local processes, the sample replayed (Ctrl-C stops)',
+});
+if (bundle) {
+  pipelineLocal.spawn(bundle);
+}
+pipelineLocal.exec('ts-node --project test/tsconfig.json --transpile-only examples/local-pipeline/main.ts', { receiveArgs: true });
+
 // README and @example snippets must compile under jsii-rosetta --strict, as Construct Hub
 // compiles them to show Python and Java; jsii-pacmak then reads the tablet for the docs.
 const rosettaExtract = project.addTask('rosetta:extract', {
