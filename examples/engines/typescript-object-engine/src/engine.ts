@@ -15,6 +15,7 @@ import {
 } from './messages.js';
 import { createModel, type ObjectModel } from './model.js';
 import { SerialProducer, type OutgoingMessage } from './producer.js';
+import { ScaleInProtection } from './scale-in-protection.js';
 import { resolveTaskId } from './task-id.js';
 
 type Consumed = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -40,6 +41,8 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     const heartbeat: HeartbeatMessage = { type: 'heartbeat', version: 1, engine: config.engine, taskId, at: new Date().toISOString(), processed };
     await producer.send([{ topic: config.outputTopic, value: encodeMessage(heartbeat) }]);
   }, config.heartbeatIntervalMs, log);
+  // ECS does not pick a protected task when the service scales in: protected while chunks come
+  const protection = new ScaleInProtection(config.ecsAgentUri, log);
   let processed = 0;
   try {
     const model = await createModel();
@@ -64,6 +67,7 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     heartbeats.start();
     for await (const message of stream) {
       busy = true;
+      protection.working();
       await producer.send(await handle(config, log, model, message));
       try {
         await message.commit();
@@ -75,12 +79,14 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
       }
       processed++;
       heartbeats.count();
+      protection.done();
       busy = false;
       if (stop.aborted) {
         break;
       }
     }
   } finally {
+    protection.close();
     await heartbeats.stop();
     await consumer.close(); // leaves the group: its partitions move to the other tasks at once
     await producer.close();
