@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { buildTemplate } from './engine-templates';
 import { FakeEcsAgent, ProtectionRequest } from './fake-ecs-agent';
-import { createTopics, enginePython, EngineProcess, javaPartition, LogLine, OBJECT_TEMPLATE, produce, readAll } from './python-engines-kit';
+import { committedOffsets, createTopics, enginePython, EngineProcess, javaPartition, LogLine, OBJECT_TEMPLATE, produce, readAll } from './python-engines-kit';
 import { loadKafka } from '../../src/stream-engine-pipeline/runtime/kafka-connection';
 import { ensureKafkaBroker, KafkaBroker } from '../helpers/kafka-broker';
 
@@ -268,6 +268,74 @@ describe.each(['typescript-object-engine', 'python-object-engine'] as const)('%s
     expect(new Set((await chunkResults(s)).map((r) => r.chunkId)).size).toBe(chunks + 1);
   });
 
+  test('a task busy for longer than ExpiresInMinutes stays protected: renewed by the first chunk 60 s after the last renewal, not by every chunk (a clock the test moves)', async () => {
+    const task = unique('task');
+    // a chunk every 25 s for 10 minutes, in the template's own ScaleInProtection with a fake clock;
+    // each step waits 300 ms (real time) for the request to the agent to end
+    const seconds = Array.from({ length: 25 }, (_, i) => i * 25);
+    const script = engineName === 'typescript-object-engine'
+      ? new EngineProcess(process.execPath, ['--input-type=module', '-e', [
+        "import { ScaleInProtection } from './dist/scale-in-protection.js';",
+        "import { createLog } from './dist/log.js';",
+        'let now = 0;',
+        "const log = createLog('renewal');",
+        'const protection = new ScaleInProtection(process.env.ECS_AGENT_URI, log, () => now);',
+        `for (const second of ${JSON.stringify(seconds)}) {`,
+        '  now = second * 1000;',
+        "  log.info('chunk', { second });",
+        '  protection.working();',
+        '  await new Promise((resolve) => setTimeout(resolve, 300));',
+        '  protection.done();',
+        '}',
+        'protection.close();',
+      ].join('\n')], typescriptEngine, { ECS_AGENT_URI: agent.uriFor(task) })
+      : new EngineProcess(python, ['-c', [
+        'import os, time',
+        'from object_engine.log import Log',
+        'from object_engine.scale_in_protection import ScaleInProtection',
+        'now = 0.0',
+        'log = Log()',
+        "protection = ScaleInProtection(os.environ['ECS_AGENT_URI'], log, clock=lambda: now)",
+        `for second in ${JSON.stringify(seconds)}:`,
+        '    now = float(second)',
+        "    log.info('chunk', second=second)",
+        '    protection.working()',
+        '    time.sleep(0.3)',
+        '    protection.done()',
+        '    protection.tick()',
+      ].join('\n')], OBJECT_TEMPLATE, { ECS_AGENT_URI: agent.uriFor(task) });
+    expect(await script.exitCode(30_000)).toBe(0);
+
+    // the chunk after which each request went out
+    const renewedAt: number[] = [];
+    let second = -1;
+    for (const line of script.logs) {
+      if (line.message === 'chunk') second = Number(line.second);
+      if (line.message === 'scale-in protection on') renewedAt.push(second);
+    }
+    // the first chunk, then the first chunk at least 60 s after the last renewal (75, not
+    // 50): protection, which runs out EXPIRES_IN_MINUTES after a renewal, never does while chunks come
+    expect(renewedAt).toEqual([0, 75, 150, 225, 300, 375, 450, 525, 600]);
+    const protect = { ProtectionEnabled: true, ExpiresInMinutes: EXPIRES_IN_MINUTES };
+    expect(agent.requestsOf(task).map((r) => r.body)).toEqual(renewedAt.map(() => protect));
+  });
+
+  test('SIGTERM while protected (Fargate Spot, StopTask and a task failure stop a protected task too): the chunk at hand is finished and committed, then it exits 0', async () => {
+    const s = await setup(1);
+    const task = unique('task');
+    const engine = startEngine(engineName, engineEnv(s, task), 1_000);
+    await groupStable(s.group, 1, [engine]);
+    const chunks = 6;
+    await produceChunks(s, 'cam-5', 0, chunks);
+    await waitFor('the task protected, with a first result', async () => agent.isProtected(task) && (await chunkResults(s)).length >= 1, 20_000, [engine]);
+    const before = (await chunkResults(s)).length;
+    await stopAndExpectExit0(engine, 10_000);
+    const after = new Set((await chunkResults(s)).map((r) => r.chunkId)).size;
+    expect(after).toBeGreaterThan(before); // the chunk under way when SIGTERM came
+    expect(after).toBeLessThan(chunks); // and then it stopped
+    expect(await committedOffsets(broker.bootstrap, s.group, s.objects, 1)).toEqual([after]);
+  });
+
   test('without ECS_AGENT_URI (not on ECS) it says protection is off and processes chunks', async () => {
     const s = await setup(1);
     const { ECS_AGENT_URI: _none, ...env } = engineEnv(s, unique('task'));
@@ -324,12 +392,12 @@ class ProtectionAwareService {
   }
 }
 
-test('typescript-object-engine on a scaling-in service: the idle task is stopped, the one busy with chunks keeps them until it is idle', async () => {
+test.each(['typescript-object-engine', 'python-object-engine'] as const)('%s on a scaling-in service: the idle task is stopped, the one busy with chunks keeps them until it is idle', async (engineName) => {
   const s = await setup(2);
   const byTask = new Map<string, EngineProcess>();
   const engines: EngineProcess[] = [];
   const service = new ProtectionAwareService((task) => {
-    const engine = startEngine('typescript-object-engine', engineEnv(s, task), 100);
+    const engine = startEngine(engineName, engineEnv(s, task), 100);
     byTask.set(task, engine);
     engines.push(engine);
     return engine;
@@ -354,7 +422,7 @@ test('typescript-object-engine on a scaling-in service: the idle task is stopped
     service.scaleTo(1);
     expect(service.stopped.map((x) => x.task)).toEqual([idle]);
     expect(await byTask.get(idle)!.exitCode(10_000)).toBe(0);
-    expect(byTask.get(idle)!.logs.find(isLog('stopped'))).toMatchObject({ processed: 0 });
+    expect(byTask.get(idle)!.logs.find(isLog('stopped'))).toMatchObject(engineName === 'typescript-object-engine' ? { processed: 0 } : { chunks: 0 });
     expect(agent.requestsOf(idle)).toEqual([]);
 
     // all 40 chunks done by the busy task, which ECS left running

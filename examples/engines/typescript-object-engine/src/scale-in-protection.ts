@@ -36,7 +36,8 @@ export class ScaleInProtection {
   private retryTimer?: NodeJS.Timeout;
   private readonly closing = new AbortController();
 
-  constructor(private readonly agentUri: string | undefined, private readonly log: Log) {
+  /** `now` gives epoch ms (a test passes a clock it moves). */
+  constructor(private readonly agentUri: string | undefined, private readonly log: Log, private readonly now: () => number = Date.now) {
     if (!agentUri) {
       log.info('scale-in protection is off: ECS_AGENT_URI is not set (not on ECS)');
     }
@@ -69,7 +70,7 @@ export class ScaleInProtection {
     if (!this.agentUri || this.sending || this.closing.signal.aborted) {
       return; // a request under way calls sync() again when it ends
     }
-    const now = Date.now();
+    const now = this.now();
     const needed = this.wanted
       ? !this.confirmed || now - this.confirmedAt >= RENEW_AFTER_MS
       : this.confirmed;
@@ -104,14 +105,14 @@ export class ScaleInProtection {
         throw new Error(`the ECS agent answered ${answer.status}: ${text.slice(0, 300)}`);
       }
       this.confirmed = enabled;
-      this.confirmedAt = Date.now();
+      this.confirmedAt = this.now();
       this.failedAt = undefined;
       this.log.info(enabled ? 'scale-in protection on' : 'scale-in protection off', enabled ? { expiresInMinutes: EXPIRES_IN_MINUTES } : {});
     } catch (error) {
       if (this.closing.signal.aborted) {
         return;
       }
-      this.failedAt = Date.now();
+      this.failedAt = this.now();
       this.log.warn('scale-in protection not updated; the engine goes on', { protectionEnabled: enabled, error: describeError(error) });
     }
   }
