@@ -3,11 +3,13 @@
 // endpoint id>) and the agent calls the ECS UpdateTaskProtection API for that task. This server
 // answers PUT <ECS_AGENT_URI>/task-protection/v1/state the way the agent does (200
 // {"protection": {...}}; 400 {"error": {...}} for a bad request), keeps each task's protection
-// with its expiry, and can instead answer 500 or never answer, as an agent or ECS in trouble would.
+// with its expiry, and can instead answer as an agent or ECS in trouble would: 200 {"failure":
+// {...}} when ECS refuses the task (the agent passes UpdateTaskProtection's failures on with a
+// 200: amazon-ecs-agent's task protection handler), 500 {"error": {...}}, or never.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type AgentBehaviour = 'answer' | 'fail-500' | 'hang';
+export type AgentBehaviour = 'answer' | 'task-not-valid' | 'fail-500' | 'hang';
 
 export interface ProtectionRequest {
   readonly task: string;
@@ -80,6 +82,9 @@ export class FakeEcsAgent {
         return;
       }
       const arn = `arn:aws:ecs:eu-west-1:123456789012:task/local/${task}`;
+      if (this.behaviour === 'task-not-valid') {
+        return this.answer(res, 200, { failure: { Arn: arn, Detail: null, Reason: 'TASK_NOT_VALID' } });
+      }
       if (this.behaviour === 'fail-500') {
         return this.answer(res, 500, { error: { Arn: arn, Code: 'ServerException', Message: 'simulated ECS failure' } });
       }

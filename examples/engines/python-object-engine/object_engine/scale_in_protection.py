@@ -78,22 +78,42 @@ class ScaleInProtection:
         request = urllib.request.Request(f'{self._agent_uri}/task-protection/v1/state', data=json.dumps(body).encode('utf-8'),
                                          method='PUT', headers={'Content-Type': 'application/json'})
         try:
-            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as response:  # noqa: S310 (the ECS agent's URI)
-                response.read()
-        except urllib.error.HTTPError as error:
-            # the agent answers {"failure": {...}} or {"error": {...}} with a 4xx/5xx status
-            self._failed(enabled, f'the ECS agent answered {error.code}: {error.read()[:300].decode("utf-8", "replace")}')
+            status, text = _send(request)
         except (OSError, ValueError) as error:  # refused, timed out, a bad URI
             self._failed(enabled, repr(error))
+            return
+        if not (200 <= status < 300 and _has_protection(text)):
+            self._failed(enabled, f'the ECS agent answered {status}: {text[:300].decode("utf-8", "replace")}')
+            return
+        self._confirmed = enabled
+        self._confirmed_at = self._clock()
+        self._failed_at = None
+        if enabled:
+            self._log.info('scale-in protection on', expiresInMinutes=EXPIRES_IN_MINUTES)
         else:
-            self._confirmed = enabled
-            self._confirmed_at = self._clock()
-            self._failed_at = None
-            if enabled:
-                self._log.info('scale-in protection on', expiresInMinutes=EXPIRES_IN_MINUTES)
-            else:
-                self._log.info('scale-in protection off')
+            self._log.info('scale-in protection off')
 
     def _failed(self, enabled: bool, error: str) -> None:
         self._failed_at = self._clock()
         self._log.warning('scale-in protection not updated; the engine goes on', protectionEnabled=enabled, error=error)
+
+
+def _send(request: urllib.request.Request) -> tuple[int, bytes]:
+    """The agent's status and body, 4xx/5xx included."""
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as response:  # noqa: S310 (the ECS agent's URI)
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read()
+
+
+def _has_protection(text: bytes) -> bool:
+    """Whether the agent's answer says ECS took the change: 200 {"protection": {...}}. ECS refusing it
+    comes as 200 {"failure": {"Reason": "TASK_NOT_VALID", ...}}; an error of the ECS API (access
+    denied, throttled, unreachable) as 4xx/5xx {"error": {...}}."""
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and isinstance(answer.get('protection'), dict)

@@ -92,16 +92,19 @@ export class ScaleInProtection {
 
   private async put(enabled: boolean): Promise<void> {
     const body = enabled ? { ProtectionEnabled: true, ExpiresInMinutes: EXPIRES_IN_MINUTES } : { ProtectionEnabled: false };
+    // a timer of its own: an AbortSignal.timeout() inside AbortSignal.any() may be garbage-collected
+    // before it fires (nodejs/node#57736), and the request would then wait for ever
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
     try {
       const answer = await fetch(`${this.agentUri}/task-protection/v1/state`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.closing.signal]),
+        signal: AbortSignal.any([timeout.signal, this.closing.signal]),
       });
       const text = await answer.text();
-      if (!answer.ok) {
-        // the agent answers {"failure": {...}} or {"error": {...}} with a 4xx/5xx status
+      if (!answer.ok || !hasProtection(text)) {
         throw new Error(`the ECS agent answered ${answer.status}: ${text.slice(0, 300)}`);
       }
       this.confirmed = enabled;
@@ -114,6 +117,22 @@ export class ScaleInProtection {
       }
       this.failedAt = this.now();
       this.log.warn('scale-in protection not updated; the engine goes on', { protectionEnabled: enabled, error: describeError(error) });
+    } finally {
+      clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * Whether the agent's answer says ECS took the change: 200 {"protection": {...}}. ECS refusing it
+ * comes as 200 {"failure": {"Reason": "TASK_NOT_VALID", ...}}; an error of the ECS API (access
+ * denied, throttled, unreachable) as 4xx/5xx {"error": {...}}.
+ */
+function hasProtection(text: string): boolean {
+  try {
+    const protection = JSON.parse(text)?.protection;
+    return typeof protection === 'object' && protection !== null;
+  } catch {
+    return false;
   }
 }
