@@ -25,6 +25,8 @@ from collections.abc import Callable
 from .log import Log
 
 IDLE_S = 5.0
+# short: a task that hangs, or whose unprotect request failed, is released in 5 minutes, not in
+# ECS's default 2 hours (a protected task also holds up a deployment)
 EXPIRES_IN_MINUTES = 5
 RENEW_AFTER_S = 60.0
 RETRY_AFTER_S = 5.0

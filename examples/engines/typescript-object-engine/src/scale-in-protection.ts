@@ -19,6 +19,8 @@
 import { describeError, type Log } from './log.js';
 
 const IDLE_MS = 5_000;
+// short: a task that hangs, or whose unprotect request failed, is released in 5 minutes, not in
+// ECS's default 2 hours (a protected task also holds up a deployment)
 const EXPIRES_IN_MINUTES = 5;
 const RENEW_AFTER_MS = 60_000;
 const RETRY_AFTER_MS = 5_000;
