@@ -1,4 +1,6 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EngineOptions } from './engine-options';
@@ -68,6 +70,7 @@ export class ObjectEngine extends Construct {
       consumerGroup,
       groupPattern: consumerGroup,
     }, where);
+    grantScaleInProtection(task.taskDefinition.taskRole, context.cluster);
 
     const common = {
       cluster: context.cluster,
@@ -103,4 +106,25 @@ export class ObjectEngine extends Construct {
       scaling,
     };
   }
+}
+
+/**
+ * The engine's tasks mark themselves protected from scale-in while they process chunks: the ECS
+ * agent endpoint (ECS_AGENT_URI/task-protection/v1/state) calls UpdateTaskProtection with the task
+ * role. A task's id is not known at deploy time: the statement allows the tasks of the pipeline's
+ * cluster (resource and ecs:cluster condition), and no other ECS action.
+ */
+function grantScaleInProtection(taskRole: iam.IRole, cluster: ecs.ICluster): void {
+  taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ecs:UpdateTaskProtection'],
+    resources: [Stack.of(taskRole).formatArn({
+      service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    })],
+    conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+  }));
+  acknowledge(taskRole, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'An object engine task protects itself from scale-in while it processes chunks (ecs:UpdateTaskProtection, through the ECS agent); its task id is not known at deploy time, so the resource is the tasks of the pipeline\'s cluster (task/<cluster>/*).',
+    appliesTo: [{ regex: '/^Resource::arn:.*:ecs:.*:task\\/.*\\/\\*$/g' }],
+  }]);
 }

@@ -385,6 +385,34 @@ describe('a cluster you bring', () => {
   });
 });
 
+describe('scale-in protection', () => {
+  test('object engine tasks may update the scale-in protection of tasks of the pipeline\'s cluster, and nothing else of ECS; stream engine tasks may not', () => {
+    const ecsStatements = (template: Template, role: string) => statementsOf(template, role).filter((s) => [].concat(s.Action).some((a: string) => a.startsWith('ecs:')));
+    const tasksOf = (...name: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...name]] });
+    const protection = (tasks: unknown, clusterArn: unknown) => [{
+      Effect: 'Allow', Action: 'ecs:UpdateTaskProtection', Resource: tasks, Condition: { ArnEquals: { 'ecs:cluster': clusterArn } },
+    }];
+    const own = build();
+    const ownCluster = protection(
+      tasksOf(':ecs:eu-west-1:123456789012:task/', own.stack.resolve(own.pipeline.cluster.clusterName), '/*'),
+      own.stack.resolve(own.pipeline.cluster.clusterArn),
+    );
+    expect(JSON.stringify(ownCluster)).toMatch(/"Ref":"PipelineCluster[0-9A-F]+"/);
+    for (const engine of ['faces', 'labels']) {
+      expect(ecsStatements(own.template, `ObjectEngine${engine}TaskDefinitionTaskRole`)).toEqual(ownCluster);
+    }
+    expect(ecsStatements(own.template, 'StreamEnginetranscriberTaskDefinitionTaskRole')).toEqual([]);
+
+    const imported = build({}, true, (scope, vpc) => ({
+      cluster: ecs.Cluster.fromClusterAttributes(scope, 'Existing', { clusterName: 'existing-cluster', vpc }),
+    }));
+    expect(ecsStatements(imported.template, 'ObjectEnginelabelsTaskDefinitionTaskRole')).toEqual(
+      protection(tasksOf(':ecs:eu-west-1:123456789012:task/existing-cluster/*'), imported.stack.resolve(imported.pipeline.cluster.clusterArn)),
+    );
+    expect(JSON.stringify(imported.stack.resolve(imported.pipeline.cluster.clusterArn))).toContain(':cluster/existing-cluster');
+  });
+});
+
 describe('Lambda environment size (4 KB)', () => {
   /** Engine names of 12 characters in a VPC of 3 private subnets: the README's figure. */
   function engines(streamEngines: number, objectEngines: number) {

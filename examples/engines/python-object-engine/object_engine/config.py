@@ -19,6 +19,8 @@ class ObjectEngineConfig:
     consumer_group: str
     offset_reset: str
     heartbeat_interval_s: int
+    # ECS sets ECS_AGENT_URI in every task (scale-in protection goes there); unset in local runs
+    ecs_agent_uri: str | None
 
     @staticmethod
     def from_env(env: Mapping[str, str]) -> 'ObjectEngineConfig':
@@ -36,4 +38,5 @@ class ObjectEngineConfig:
             offset_reset=offset_reset,
             heartbeat_interval_s=integer(env, 'ENGINE_HEARTBEAT_INTERVAL_SECONDS', minimum=1,
                                          default=DEFAULT_HEARTBEAT_INTERVAL_SECONDS),
+            ecs_agent_uri=optional(env, 'ECS_AGENT_URI'),
         )

@@ -20,6 +20,7 @@ from .log import Log
 from .messages import STREAM_ID_PATTERN, InvalidMessage, MessageValidator, now_rfc3339
 from .model import ChunkModel
 from .output_producer import OutputProducer
+from .scale_in_protection import ScaleInProtection
 from .stop_signal import StopSignal
 
 POLL_TIMEOUT_S = 0.5
@@ -45,6 +46,8 @@ class ObjectEngine:
         self._dead_letters = DeadLetters(self._producer, config.dead_letter_topic, config.engine)
         self._heartbeats = Heartbeats(self._producer, self._validator, config.output_topic, config.engine,
                                       config.heartbeat_interval_s, task_id)
+        # ECS does not pick a protected task when the service scales in: protected while chunks come
+        self._protection = ScaleInProtection(config.ecs_agent_uri, log)
         self._processed = 0
 
     def run(self, stop: StopSignal) -> int:
@@ -56,6 +59,7 @@ class ObjectEngine:
         while not stop.requested:
             record = self._consumer.poll(POLL_TIMEOUT_S)
             self._heartbeats.send_if_due()
+            self._protection.tick()
             self._producer.poll()
             if record is None:
                 continue
@@ -63,9 +67,11 @@ class ObjectEngine:
             if kafka_error is not None:
                 _raise_if_fatal(kafka_error, self._log)
                 continue
+            self._protection.working()
             self._handle(record)
             self._producer.flush()  # the result is acknowledged before its offset is committed
             self._commit(record)
+            self._protection.done()
             self._processed += 1
             self._heartbeats.count_processed()
         self._producer.flush()

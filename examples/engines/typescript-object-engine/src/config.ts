@@ -22,6 +22,8 @@ export interface ObjectEngineConfig {
   readonly heartbeatIntervalMs: number;
   /** ENGINE_TASK_ID when set (local runs); on ECS the task id comes from the task metadata. */
   readonly taskId?: string;
+  /** ECS_AGENT_URI, which ECS sets in every task: where scale-in protection is set. Unset in local runs. */
+  readonly ecsAgentUri?: string;
 }
 
 export function objectEngineConfigFromEnv(env: Env = process.env): ObjectEngineConfig {
@@ -39,5 +41,6 @@ export function objectEngineConfigFromEnv(env: Env = process.env): ObjectEngineC
     offsetReset,
     heartbeatIntervalMs: positiveInteger(env, 'ENGINE_HEARTBEAT_INTERVAL_SECONDS', 30) * 1000,
     taskId: env.ENGINE_TASK_ID?.trim() || undefined,
+    ecsAgentUri: env.ECS_AGENT_URI?.trim() || undefined,
   };
 }

@@ -17,6 +17,7 @@ import {
 } from './messages.js';
 import { createModel, type ObjectModel } from './model.js';
 import { SerialProducer, type OutgoingMessage } from './producer.js';
+import { ScaleInProtection } from './scale-in-protection.js';
 import { resolveTaskId } from './task-id.js';
 
 type Consumed = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -42,6 +43,8 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     const heartbeat: HeartbeatMessage = { type: 'heartbeat', version: 1, engine: config.engine, taskId, at: new Date().toISOString(), processed };
     await producer.send([{ topic: config.outputTopic, value: encodeMessage(heartbeat) }]);
   }, config.heartbeatIntervalMs, log);
+  // ECS does not pick a protected task when the service scales in: protected while chunks come
+  const protection = new ScaleInProtection(config.ecsAgentUri, log);
   let processed = 0;
   let assigned: AssignmentStream | undefined;
   try {
@@ -68,6 +71,7 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
     heartbeats.start();
     for await (const message of stream.messages()) {
       busy = true;
+      protection.working();
       const outgoing = await handle(config, log, model, message);
       if (stream.isCurrent()) {
         await producer.send(outgoing);
@@ -86,12 +90,14 @@ export async function runObjectEngine(config: ObjectEngineConfig, log: Log, stop
           topic: message.topic, partition: message.partition, offset: message.offset,
         });
       }
+      protection.done();
       busy = false;
       if (stop.aborted) {
         break;
       }
     }
   } finally {
+    protection.close();
     await heartbeats.stop();
     await assigned?.close();
     await consumer.close(); // leaves the group: its partitions move to the other tasks at once
