@@ -205,7 +205,10 @@ describe.each(['typescript-object-engine', 'python-object-engine'] as const)('%s
     for (const r of requests) {
       expect(r).toMatchObject({ method: 'PUT', path: `/api/${task}/task-protection/v1/state`, contentType: 'application/json' });
     }
-    expect(engine.logs.filter((l) => l.message?.startsWith('scale-in protection')).map((l) => l.message)).toEqual([
+    // the engine logs a change once the agent has answered, just after the agent saw the request
+    const protectionLog = () => engine.logs.filter((l) => l.message?.startsWith('scale-in protection')).map((l) => l.message);
+    await waitFor('the engine to log the last answer', () => protectionLog().length >= 4 || undefined, 5_000, [engine]);
+    expect(protectionLog()).toEqual([
       'scale-in protection on', 'scale-in protection off', 'scale-in protection on', 'scale-in protection off',
     ]);
     await stopAndExpectExit0(engine, 10_000);
