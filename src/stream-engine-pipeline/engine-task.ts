@@ -14,6 +14,7 @@ import { PipelineTopic } from './pipeline-topic';
 import { fargateMemoryFor, FARGATE_CPU_SIZES } from '../private/fargate-sizes';
 import { logGroupWithRetention } from '../private/log-group';
 import { acknowledge } from '../private/nag';
+import { skipCheckov } from '../private/scanner-skips';
 import { describe, invalidProp, requireInteger } from '../private/validation';
 import * as env from './runtime/environment';
 
@@ -245,5 +246,6 @@ function gpuCapacityProvider(scope: Construct, context: EngineContext, cluster: 
     id: 'AwsSolutions-IAM5',
     reason: 'ECS container instance actions (ecs:Submit*, ecs:Poll, ecs:StartTelemetrySession, ...) are granted by aws-cdk-lib when the group joins the cluster; ECS does not support resource-level scoping for all of them.',
   }]);
+  skipCheckov(instanceRole.node.findChild('DefaultPolicy'), 'CKV_AWS_111', 'aws-cdk-lib grants the ECS agent on each GPU instance, when the group joins the cluster, ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken (which take no resource) and CloudWatch Logs writes on *; ecs:Poll and ecs:StartTelemetrySession are limited to this cluster by an ecs:cluster condition, which checkov does not read.');
   return provider.capacityProviderName;
 }
