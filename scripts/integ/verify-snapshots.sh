@@ -32,7 +32,10 @@ status=${PIPESTATUS[0]}
 # One line per test app: UNCHANGED passes; CHANGED, NEW (no snapshot yet) and ERROR fail.
 passed=$(grep -cE '^\s+UNCHANGED\s' "$log")
 failed=$((tests - passed))
-if [[ "${1:-}" == --update ]]; then passed=$tests; failed=$((status == 0 ? 0 : 1)); fi
+if [[ "${1:-}" == --update ]]; then
+  rm -rf test/integ/*.snapshot/asset.*   # not committed (test/integ/.gitignore)
+  passed=$tests; failed=$((status == 0 ? 0 : 1))
+fi
 [[ $tests -eq 0 ]] && failed=1
 echo "integ: $passed passed, $failed failed"
 [[ $failed -eq 0 && $status -eq 0 ]]

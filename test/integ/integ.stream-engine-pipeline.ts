@@ -61,7 +61,8 @@ const client = new nodejs.NodejsFunction(stack, 'KafkaTestClient', {
     banner: "const __import_meta_url=require('url').pathToFileURL(__filename).href;",
   },
 });
-const kafkaArn = (resource: string) => stack.formatArn({ service: 'kafka', resource, resourceName: `${pipeline.pipelineName}*/*` });
+// The MSK cluster's name starts with the stack's name (KafkaBus.serverless()).
+const kafkaArn = (resource: string) => stack.formatArn({ service: 'kafka', resource, resourceName: `${stack.stackName}-*/*` });
 client.addToRolePolicy(new iam.PolicyStatement({
   actions: [
     'kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData',
