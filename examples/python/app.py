@@ -108,6 +108,17 @@ class MediaPipelineStack(Stack):
             image=ecs.ContainerImage.from_registry("public.ecr.aws/example/labeler:3.1"),
             scaling=LagScalingOptions(lag_per_task=200, max_tasks=6),
         )
+        # A model that needs a GPU: EC2 GPU instances that ECS starts and stops with the engine's tasks.
+        pipeline.add_object_engine(
+            "scenes",
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/example/scene-classifier:1.0"),
+            cpu=4096,
+            memory_limit_mib=15000,
+            capacity=EngineCapacity.gpu(
+                instance_type=ec2.InstanceType.of(ec2.InstanceClass.G5, ec2.InstanceSize.XLARGE), max_instances=2
+            ),
+            scaling=LagScalingOptions(lag_per_task=100, max_tasks=2),
+        )
 
         CfnOutput(self, "BootstrapBrokers", value=pipeline.bootstrap_brokers)
         CfnOutput(self, "ControlTopic", value=pipeline.control_topic.topic_name)

@@ -1,9 +1,11 @@
 // The consumer app of scripts/consumer/consumer-test.sh. It is copied into a fresh npm project
 // outside the repository and compiled there against the packed tarball: it may import only
-// 'cdk-status-and-streams', 'aws-cdk-lib' and 'constructs', exactly as a user's app does.
-import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+// 'cdk-status-and-streams', 'aws-cdk-lib', 'constructs' and 'cdk-nag', exactly as a user's app
+// that checks its stacks with cdk-nag does.
+import { App, Aspects, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import {
   EngineCapacity,
   HealthCheck,
@@ -43,6 +45,20 @@ pipeline.addObjectEngine('faces', {
   capacity: EngineCapacity.fargateSpot(),
   scaling: { lagPerTask: 50, maxTasks: 4 },
 });
+pipeline.addObjectEngine('vision', {
+  image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/vision:1.0'),
+  cpu: 4096,
+  memoryLimitMiB: 15000,
+  capacity: EngineCapacity.gpu({ instanceType: new ec2.InstanceType('g5.xlarge'), maxInstances: 2 }),
+});
 new CfnOutput(pipelineStack, 'Brokers', { value: pipeline.bootstrapBrokers });
+// The VPC stands in for the user's own network, whose flow logs are the user's choice.
+NagSuppressions.addResourceSuppressions(vpc, [{
+  id: 'AwsSolutions-VPC7',
+  reason: 'The VPC stands in for the user\'s own network; its flow logs are configured where that network is owned.',
+}]);
+
+// cdk-nag's AwsSolutions pack; scripts/consumer/check-nag.js fails on any finding it reports.
+Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
 
 app.synth();

@@ -28,6 +28,11 @@ function check(ok, what, detail) {
 }
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+// The package's Lambdas run on the newest Node.js runtime the app's aws-cdk-lib knows.
+const { Runtime } = require(require.resolve('aws-cdk-lib/aws-lambda', { paths: [pkgDir] }));
+const nodeMajor = (name) => Number(/^nodejs(\d+)\.x$/.exec(name)?.[1] ?? 0);
+const newestNodeRuntime = Runtime.ALL.map((r) => r.name).reduce((a, b) => (nodeMajor(b) > nodeMajor(a) ? b : a));
+
 // ---- read the assembly ------------------------------------------------------------------------
 const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
 const stacks = {}; // stack name -> template
@@ -107,7 +112,7 @@ for (const [stack, template] of Object.entries(stacks)) {
     const owner = bundle ? `cdk-status-and-streams ${bundle}` : 'aws-cdk-lib';
     if (bundle) {
       usedBundles.add(bundle);
-      check(p.Runtime === 'nodejs22.x', `${where} (${bundle}): Runtime nodejs22.x`, `got ${JSON.stringify(p.Runtime)}`);
+      check(p.Runtime === newestNodeRuntime, `${where} (${bundle}): Runtime ${newestNodeRuntime}, the newest aws-cdk-lib knows`, `got ${JSON.stringify(p.Runtime)}`);
     }
 
     // Load the handler from a copy of the asset with no node_modules around it.

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Scans every synthesized example template with cfn-lint and checkov.
 #
-# Run `npm run synth:examples` first (CI does): this script reads
+#   scripts/scan/scan-templates.sh                 the examples' templates
+#   scripts/scan/scan-templates.sh <template>...   these templates (the consumer test's app)
+#
+# With no arguments, run `npm run synth:examples` first (CI does): this script reads
 # examples/typescript/*/cdk.out/*.template.json and fails if there are none.
 # The scanners live in a venv under node_modules/.cache/scan-venv, created on first use and
 # re-created when the pinned versions below change.
@@ -33,9 +36,13 @@ if [[ ! -x "$VENV/bin/python" || "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]]; th
   echo "$WANT" > "$STAMP"
 fi
 
-shopt -s nullglob
-templates=(examples/typescript/*/cdk.out/*.template.json)
-shopt -u nullglob
+if [[ $# -gt 0 ]]; then
+  templates=("$@")
+else
+  shopt -s nullglob
+  templates=(examples/typescript/*/cdk.out/*.template.json)
+  shopt -u nullglob
+fi
 if [[ ${#templates[@]} -eq 0 ]]; then
   echo "scan: no templates under examples/typescript/*/cdk.out/*.template.json; run 'npm run synth:examples' first" >&2
   echo "scan: 0 passed, 1 failed"

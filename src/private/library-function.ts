@@ -7,10 +7,12 @@ import { Construct } from 'constructs';
 import { environmentSizeBytes, DEPLOY_TIME_VALUE_BYTES, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment-size';
 import { logGroupWithRetention } from './log-group';
 import { Acknowledgment, acknowledge } from './nag';
+import { newestNodeRuntime } from './newest-node-runtime';
 import { skipCfnLint, skipCheckov } from './scanner-skips';
 
-/** A projen-generated handler class (`src/**\/*-function.ts`): it sets the runtime and the bundled code. */
-export type HandlerClass<F extends lambda.Function> = new (scope: Construct, id: string, props: lambda.FunctionOptions) => F;
+/** A projen-generated handler class (`src/**\/*-function.ts`): it sets the bundled code. */
+export type HandlerClass<F extends lambda.Function> =
+  new (scope: Construct, id: string, props: lambda.FunctionOptions & { runtime?: lambda.Runtime }) => F;
 
 export interface LibraryFunctionOptions {
   /** Names the construct in errors, e.g. `StatusPage 'Status'`. */
@@ -33,7 +35,8 @@ export interface LibraryFunctionOptions {
 }
 
 /**
- * The one place every Lambda of this library is made: arm64, 512 MB unless told otherwise, a
+ * The one place every Lambda of this library is made: the newest Node.js runtime the user's
+ * aws-cdk-lib knows (see newestNodeRuntime), arm64, 512 MB unless told otherwise, a
  * role of its own with no managed policy, its own log group with the construct's retention and
  * a grant to write only there, the scanner skips all our Lambdas share, and a synth-time check
  * that its environment fits Lambda's 4 KB.
@@ -44,6 +47,7 @@ export function libraryFunction<F extends lambda.Function>(
   const logGroup = logGroupWithRetention(scope, `${id}Logs`, options.logRetention);
   const fn = new handler(scope, id, {
     description: options.description,
+    runtime: newestNodeRuntime(),
     role: new iam.Role(scope, `${id}Role`, {
       description: options.roleDescription,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -14,6 +14,7 @@ import { PipelineTopic } from './pipeline-topic';
 import { fargateMemoryFor, FARGATE_CPU_SIZES } from '../private/fargate-sizes';
 import { logGroupWithRetention } from '../private/log-group';
 import { acknowledge } from '../private/nag';
+import { skipCheckov } from '../private/scanner-skips';
 import { describe, invalidProp, requireInteger } from '../private/validation';
 import * as env from './runtime/environment';
 
@@ -230,6 +231,9 @@ function gpuCapacityProvider(scope: Construct, context: EngineContext, cluster: 
     autoScalingGroup: group,
     enableManagedScaling: true,
     enableManagedTerminationProtection: false,
+    // ECS drains an instance's tasks before Auto Scaling terminates it, so aws-cdk-lib adds no
+    // drain hook Lambda (python3.9 on aws-cdk-lib 2.200.1, a deprecated runtime) nor its topic.
+    enableManagedDraining: true,
     capacityProviderName: `${context.pipelineName}-${name}-gpu`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
   });
   cluster.addAsgCapacityProvider(provider);
@@ -237,13 +241,11 @@ function gpuCapacityProvider(scope: Construct, context: EngineContext, cluster: 
     { id: 'AwsSolutions-AS3', reason: 'ECS managed scaling drives this group from the engine\'s tasks; scaling notifications would only repeat ECS events.' },
     { id: 'AwsSolutions-EC26', reason: 'The root volume is encrypted (launch template block device); the rule does not see launch template volumes.' },
     { id: 'AwsSolutions-IAM4', reason: 'ECS container instances need AmazonEC2ContainerServiceforEC2Role (added by aws-cdk-lib for ECS-managed instances) to join the cluster.' },
-    { id: 'AwsSolutions-IAM5', reason: 'The drain hook that aws-cdk-lib adds must describe and drain container instances and complete lifecycle actions, which ECS and Auto Scaling scope by cluster and group, not by ARN.' },
-    { id: 'AwsSolutions-L1', reason: 'The drain hook Lambda and its runtime are created and kept current by aws-cdk-lib\'s AsgCapacityProvider, not by this library.' },
-    { id: 'AwsSolutions-SNS3', reason: 'The lifecycle hook topic is created by aws-cdk-lib; only Auto Scaling publishes to it, inside AWS.' },
   ]);
   acknowledge(instanceRole, [{
     id: 'AwsSolutions-IAM5',
     reason: 'ECS container instance actions (ecs:Submit*, ecs:Poll, ecs:StartTelemetrySession, ...) are granted by aws-cdk-lib when the group joins the cluster; ECS does not support resource-level scoping for all of them.',
   }]);
+  skipCheckov(instanceRole.node.findChild('DefaultPolicy'), 'CKV_AWS_111', 'aws-cdk-lib grants the ECS agent on each GPU instance, when the group joins the cluster, ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken (which take no resource) and CloudWatch Logs writes on *; ecs:Poll and ecs:StartTelemetrySession are limited to this cluster by an ecs:cluster condition, which checkov does not read.');
   return provider.capacityProviderName;
 }

@@ -349,8 +349,13 @@ describe('object engines and the lag scaler', () => {
     });
     gpu.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '3' });
     gpu.hasResourceProperties('AWS::ECS::CapacityProvider', {
-      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }), ManagedDraining: 'ENABLED' }),
     });
+    // ECS drains the instances: no drain hook Lambda (python3.9 on aws-cdk-lib 2.200.1), lifecycle hook or topic.
+    const runtimes = Object.values(gpu.findResources('AWS::Lambda::Function')).map((fn: any) => fn.Properties.Runtime);
+    expect(runtimes.filter((runtime) => typeof runtime === 'string' && !runtime.startsWith('nodejs'))).toEqual([]);
+    gpu.resourceCountIs('AWS::AutoScaling::LifecycleHook', 0);
+    gpu.resourceCountIs('AWS::SNS::Topic', 0);
     gpu.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpTokens: 'required' } }),
     });

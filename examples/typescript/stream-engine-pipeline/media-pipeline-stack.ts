@@ -1,5 +1,5 @@
-// The example's stack: a StreamEnginePipeline on MSK Serverless with one stream engine and two
-// object engines.
+// The example's stack: a StreamEnginePipeline on MSK Serverless with one stream engine and three
+// object engines (Fargate Spot, Fargate and GPU instances).
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -36,6 +36,15 @@ export class MediaPipelineStack extends Stack {
     pipeline.addObjectEngine('labels', {
       image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/labeler:3.1'),
       scaling: { lagPerTask: 200, maxTasks: 6 },
+    });
+
+    // A model that needs a GPU: EC2 GPU instances that ECS starts and stops with the engine's tasks.
+    pipeline.addObjectEngine('scenes', {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/scene-classifier:1.0'),
+      cpu: 4096,
+      memoryLimitMiB: 15000,
+      capacity: EngineCapacity.gpu({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.G5, ec2.InstanceSize.XLARGE), maxInstances: 2 }),
+      scaling: { lagPerTask: 100, maxTasks: 2 },
     });
 
     new CfnOutput(this, 'BootstrapBrokers', { value: pipeline.bootstrapBrokers });

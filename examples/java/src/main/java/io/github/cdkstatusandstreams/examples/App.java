@@ -3,6 +3,7 @@ package io.github.cdkstatusandstreams.examples;
 import java.util.List;
 
 import io.github.cdkstatusandstreams.EngineCapacity;
+import io.github.cdkstatusandstreams.GpuCapacityOptions;
 import io.github.cdkstatusandstreams.HealthCheck;
 import io.github.cdkstatusandstreams.HttpCheckOptions;
 import io.github.cdkstatusandstreams.KafkaBus;
@@ -19,6 +20,9 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.InstanceClass;
+import software.amazon.awscdk.services.ec2.InstanceSize;
+import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.ecs.ContainerImage;
@@ -112,6 +116,17 @@ public final class App {
             pipeline.addObjectEngine("labels", ObjectEngineOptions.builder()
                     .image(ContainerImage.fromRegistry("public.ecr.aws/example/labeler:3.1"))
                     .scaling(LagScalingOptions.builder().lagPerTask(200).maxTasks(6).build())
+                    .build());
+            // A model that needs a GPU: EC2 GPU instances that ECS starts and stops with the engine's tasks.
+            pipeline.addObjectEngine("scenes", ObjectEngineOptions.builder()
+                    .image(ContainerImage.fromRegistry("public.ecr.aws/example/scene-classifier:1.0"))
+                    .cpu(4096)
+                    .memoryLimitMiB(15000)
+                    .capacity(EngineCapacity.gpu(GpuCapacityOptions.builder()
+                            .instanceType(InstanceType.of(InstanceClass.G5, InstanceSize.XLARGE))
+                            .maxInstances(2)
+                            .build()))
+                    .scaling(LagScalingOptions.builder().lagPerTask(100).maxTasks(2).build())
                     .build());
 
             CfnOutput.Builder.create(this, "BootstrapBrokers").value(pipeline.getBootstrapBrokers()).build();
