@@ -56,7 +56,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Handlers (*.lambda.ts) are bundled by esbuild into assets/ at build time.
   // The AWS SDK is bundled too, so the handler runs the SDK version we tested.
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
     bundlingOptions: handlerBundling,
   },
 
@@ -177,6 +176,15 @@ project.compileTask.reset('jsii --fail-on-warnings');
 project.addTask('test:consumer', {
   description: 'Pack the library, install it into a fresh app with the peer floors, synth both constructs, check the assembly',
   exec: 'scripts/consumer/consumer-test.sh',
+});
+
+project.addTask('integ:verify', {
+  description: 'Check the integration test apps still synthesize to their committed snapshots (no AWS account)',
+  exec: 'scripts/integ/verify-snapshots.sh',
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration test snapshots',
+  exec: 'scripts/integ/verify-snapshots.sh --update',
 });
 
 project.addTask('test:examples', {
