@@ -24,7 +24,7 @@ import { startDynalite } from '../test/helpers/dynalite';
 import { ensureKafka } from '../test/helpers/kafka-broker';
 import { SILENT_LOG } from '../test/helpers/recording-log';
 import {
-  commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, newAdmin, produceKeyed, uniqueName,
+  commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, newAdmin, newFetcher, produceKeyed, uniqueName,
 } from '../test/stream-engine-pipeline/runtime/lag-scaler-kit';
 
 const BURSTS_10S = Number(process.env.BENCH_BURSTS_10S ?? '4');
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       services: Object.fromEntries(engines.map((e) => [e.name, `svc-${e.name}`])),
     },
     createKafkaAdmin: async () => newAdmin(bootstrap, 'bench-lag-scaler') as unknown as LagAdminClient,
+    createRecordFetcher: async () => newFetcher(bootstrap, 'bench-lag-scaler-probe'),
     ecs,
     doc: documentClient(dynamo.client),
     registryTable: table,
@@ -103,7 +104,18 @@ async function reactionTimes(bootstrap: string, admin: Admin,
     inputTopic: topic,
     outputTopic: 'results',
     consumerGroup: uniqueName('bench-react'),
-    scaling: { lagPerTask: 100, activationLag: 10, minTasks: 0, maxTasks: 4, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: false },
+    offsetReset: 'earliest',
+    scaling: {
+      lagPerTask: 100,
+      activationLag: 10,
+      minTasks: 0,
+      maxTasks: 4,
+      scaleInCooldownSeconds: 60,
+      allowMoreTasksThanPartitions: false,
+      limitToPartitionsWithLag: true,
+      persistentLagAfterSeconds: 600,
+      excludePersistentLag: true,
+    },
   };
   await commitOffsets(admin, engine.consumerGroup, topic, new Map([[0, 0], [1, 0], [2, 0], [3, 0]]));
   const ecs = new FakeEcs(new Map([['svc-react', { desiredCount: 0 }]]));
@@ -159,7 +171,18 @@ async function pollCost(admin: Admin,
     inputTopic: topic,
     outputTopic: 'results',
     consumerGroup: `bench-lag-g${String(i).padStart(2, '0')}`,
-    scaling: { lagPerTask: 100, activationLag: 10, minTasks: 0, maxTasks: 10, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: false },
+    offsetReset: 'earliest',
+    scaling: {
+      lagPerTask: 100,
+      activationLag: 10,
+      minTasks: 0,
+      maxTasks: 10,
+      scaleInCooldownSeconds: 60,
+      allowMoreTasksThanPartitions: false,
+      limitToPartitionsWithLag: true,
+      persistentLagAfterSeconds: 600,
+      excludePersistentLag: true,
+    },
   }));
   // every group has committed offsets on every partition (a running engine's normal state)
   for (const engine of engines) {

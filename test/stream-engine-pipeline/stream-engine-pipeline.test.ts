@@ -275,16 +275,27 @@ describe('object engines and the lag scaler', () => {
     expect(services.some((s) => JSON.stringify(s.Properties.CapacityProviderStrategy ?? []).includes('FARGATE_SPOT'))).toBe(true);
   });
 
-  test('the lag scaler: one at a time, in the VPC, every minute, allowed to update only its services', () => {
+  test('the lag scaler: two runs at most (one polls, the lease decides), in the VPC, every minute, allowed to update only its services', () => {
     const { template } = build();
     const scaler = functionByDescription(template, 'lag scaler');
-    expect(scaler.Properties.ReservedConcurrentExecutions).toBe(1);
+    // a run polls until the next minute's run takes the lease, so two overlap at each handover
+    expect(scaler.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(scaler.Properties.Timeout).toBe(120);
     expect(scaler.Properties.VpcConfig.SubnetIds).toHaveLength(2);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     const updates = statementsOf(template, 'LagScalerRole').filter((s) => JSON.stringify(s.Action).includes('ecs:UpdateService'));
     expect(updates.map((s) => s.Resource.Ref).sort()).toEqual([
       expect.stringMatching(/ObjectEnginefacesService/), expect.stringMatching(/ObjectEnginelabelsService/),
     ]);
+  });
+
+  test('the lag scaler\'s Kafka access is read-only: it describes the groups, never joins, commits or alters them', () => {
+    const { template } = build();
+    const actions = statementsOf(template, 'LagScalerRole').flatMap((s) => [].concat(s.Action) as string[]).filter((a) => a.startsWith('kafka-cluster:'));
+    expect([...new Set(actions)].sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeGroup', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData']);
+    const groups = statementsOf(template, 'LagScalerRole').filter((s) => JSON.stringify(s.Resource).includes(':group/'));
+    expect(groups.map((s) => s.Action)).toEqual(groups.map(() => 'kafka-cluster:DescribeGroup'));
+    expect(groups).toHaveLength(2);
   });
 
   test('the Lambdas get the pipeline config, compressed: the Coordinator every stream engine, the lag scaler every object engine and its scaling rules', () => {
@@ -407,8 +418,11 @@ describe('Lambda environment size (4 KB)', () => {
     }
   }, 60_000);
 
-  test('one object engine more fails at synth, naming the pipeline, the Lambda and what to do', () => {
-    const { stack } = engines(16, 17);
+  test('the lag scaler carries no subnets or security groups (it launches nothing): 19 object engines fit, the 20th fails at synth, naming the pipeline, the Lambda and what to do', () => {
+    const fits = engines(16, 19).stack;
+    expect(() => Template.fromStack(fits)).not.toThrow();
+    expect(environmentSizeBytes(lambdaOf(fits, 'LagScaler'))).toBeGreaterThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES - 156);
+    const { stack } = engines(16, 20);
     expect(() => Template.fromStack(stack)).toThrow(
       /StreamEnginePipeline 'Media': the LagScaler Lambda's environment variables would take about \d+ bytes, over Lambda's limit of 4096 \(values known only at deploy time, such as ARNs, count 128 bytes each\); it carries the config and service name of every object engine: split the object engines over two pipelines/,
     );
@@ -428,19 +442,27 @@ describe('Lambda environment size (4 KB)', () => {
 });
 
 describe('operations', () => {
-  test('a dashboard and alarms for dead letters, Coordinator, launches, waiting, failed and expired streams, and lag reading', () => {
+  test('a dashboard and alarms for dead letters, Coordinator, launches, waiting, failed and expired streams, lag reading and stuck partitions', () => {
     const { template, pipeline } = build();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
     for (const metric of [
       'ConsumerLag', 'DesiredTasks', 'RunningTaskCount', 'ActiveStreams', 'StreamsWaiting', 'OldestStreamWaitSeconds',
-      'StreamsFailed', 'StreamsExpired', 'EngineRelaunches', 'LaunchFailures', 'DeadLetterMessages', 'LagReadFailures',
+      'StreamsFailed', 'StreamsExpired', 'EngineRelaunches', 'LaunchFailures', 'DeadLetterMessages', 'LagReadFailures', 'StuckPartitions',
     ]) {
       expect(body).toContain(metric);
     }
     expect(body).not.toContain('StreamsRejected');
-    expect(pipeline.alarms).toHaveLength(8);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // 8 for the pipeline, and one stuck-partition alarm per object engine (faces, labels)
+    expect(pipeline.alarms).toHaveLength(10);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    for (const engine of ['faces', 'labels']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp(`object engine '${engine}' is stuck`),
+        Threshold: 1,
+        Metrics: [Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'StuckPartitions' }) }) })],
+      });
+    }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -473,15 +495,15 @@ describe('operations', () => {
     const given = stackOf(true);
     const topics = Object.keys(given.template.findResources('AWS::SNS::Topic')).sort();
     expect(topics).toEqual([expect.stringMatching(/^Chat/), expect.stringMatching(/^Oncall/)]);
-    expect(alarms(given.template)).toHaveLength(8);
+    expect(alarms(given.template)).toHaveLength(10);
     for (const alarm of alarms(given.template)) {
       expect(alarm.AlarmActions.map((a: any) => a.Ref).sort()).toEqual(topics);
       expect(alarm.OKActions.map((a: any) => a.Ref).sort()).toEqual(topics);
     }
-    expect(given.pipeline.alarms).toHaveLength(8);
+    expect(given.pipeline.alarms).toHaveLength(10);
 
     const none = stackOf(false);
-    expect(alarms(none.template)).toHaveLength(8);
+    expect(alarms(none.template)).toHaveLength(10);
     for (const alarm of alarms(none.template)) {
       expect(alarm.AlarmActions).toBeUndefined();
       expect(alarm.OKActions).toBeUndefined();

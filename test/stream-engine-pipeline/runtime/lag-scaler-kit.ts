@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import type { Admin, Consumer } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { sleep } from '../../../src/shared/runtime/timers';
 import type { MediaChunkMessage } from '../../../src/stream-engine-pipeline/messages';
 import { loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
@@ -24,6 +24,12 @@ export function uniqueName(prefix: string): string {
 export function newAdmin(bootstrap: string, clientId = 'lag-scaler-test'): Admin {
   const { Admin: AdminClass } = loadKafka();
   return new AdminClass({ clientId, bootstrapBrokers: [bootstrap], retries: 5, retryDelay: 200 });
+}
+
+/** A Consumer that only fetches (the lag scaler's record probe): it joins no group. */
+export function newFetcher(bootstrap: string, clientId = 'lag-scaler-probe'): Consumer {
+  const { Consumer: ConsumerClass } = loadKafka();
+  return new ConsumerClass({ clientId, groupId: 'lag-scaler-probe', bootstrapBrokers: [bootstrap], retries: 1, retryDelay: 200 });
 }
 
 export async function createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
@@ -139,6 +145,8 @@ export function createRegistryTable(client: DynamoDBClient, name = uniqueName('r
 
 export interface FakeService {
   desiredCount: number;
+  /** Tasks running; unset: as many as desired (tasks start at once). */
+  runningCount?: number;
   /** Called with the new count when UpdateService changes it. */
   onUpdate?: (desiredCount: number) => void | Promise<void>;
   /** Makes DescribeServices/UpdateService throw for this service. */
@@ -169,6 +177,7 @@ export class FakeEcs {
           serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/cluster/${n}`,
           status: 'ACTIVE',
           desiredCount: this.services.get(n)!.desiredCount,
+          runningCount: this.services.get(n)!.runningCount ?? this.services.get(n)!.desiredCount,
         })),
         failures: names.filter((n) => !this.services.has(n)).map((n) => ({
           arn: `arn:aws:ecs:us-east-1:123456789012:service/cluster/${n}`, reason: 'MISSING',

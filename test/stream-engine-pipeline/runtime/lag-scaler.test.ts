@@ -1,10 +1,11 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
-import { commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, FakeService, newAdmin, produceKeyed, uniqueName } from './lag-scaler-kit';
+import { commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, FakeService, newAdmin, newFetcher, produceKeyed, uniqueName } from './lag-scaler-kit';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
-import { LagAdminClient, LagScalerDeps, runScaler } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
+import { LagAdminClient, LagScalerDeps, PollResult } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
 import { LagScalingConfig, ObjectEngineConfig, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { scalerStateKey, ScalerStateItem } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
+import { runScaler } from '../../../src/stream-engine-pipeline/runtime/scaler-run';
 import { startDynalite, LocalDynamo } from '../../helpers/dynalite';
 import { ensureKafka } from '../../helpers/kafka-broker';
 import { RecordingLog } from '../../helpers/recording-log';
@@ -14,7 +15,15 @@ import { RecordingLog } from '../../helpers/recording-log';
 // mocked at the SDK boundary (FakeEcs).
 
 const scaling: LagScalingConfig = {
-  lagPerTask: 25, activationLag: 10, minTasks: 0, maxTasks: 4, scaleInCooldownSeconds: 30, allowMoreTasksThanPartitions: false,
+  lagPerTask: 25,
+  activationLag: 10,
+  minTasks: 0,
+  maxTasks: 4,
+  scaleInCooldownSeconds: 30,
+  allowMoreTasksThanPartitions: false,
+  limitToPartitionsWithLag: false,
+  persistentLagAfterSeconds: 600,
+  excludePersistentLag: true,
 };
 
 let bootstrap: string;
@@ -45,7 +54,7 @@ afterAll(async () => {
 });
 
 function engine(name: string, inputTopic = topic, group = uniqueName(`group-${name}`)): ObjectEngineConfig {
-  return { name, inputTopic, outputTopic: 'results', consumerGroup: group, scaling };
+  return { name, inputTopic, outputTopic: 'results', consumerGroup: group, offsetReset: 'earliest', scaling };
 }
 
 function pipelineConfig(engines: ObjectEngineConfig[]): PipelineConfig {
@@ -88,13 +97,11 @@ function harness(engines: ObjectEngineConfig[], services: Record<string, Partial
       opened++;
       return newAdmin(brokers, 'lag-scaler') as unknown as LagAdminClient;
     },
+    createRecordFetcher: async () => newFetcher(brokers),
     ecs,
     doc,
     registryTable: table,
     now: () => clock.now,
-    sleep: async (ms) => {
-      clock.now += ms;
-    },
     log,
     emitMetrics: (line) => metrics.push(JSON.parse(line)),
     lagReadTimeoutMs: 15_000,
@@ -102,35 +109,54 @@ function harness(engines: ObjectEngineConfig[], services: Record<string, Partial
   return { deps, ecs, log, metrics, clock, adminsOpened: () => opened };
 }
 
+/**
+ * `polls` polls `intervalMs` apart on the harness's clock (the sleep between them advances it),
+ * as a run without a lease: the budget ends right after the last one.
+ */
+async function runPolls(deps: LagScalerDeps, clock: { now: number }, polls: number, intervalMs: number): Promise<PollResult[]> {
+  const pollTimeoutMs = 20_000;
+  const run = await runScaler(deps, {
+    intervalMs,
+    budgetMs: (polls - 1) * intervalMs + pollTimeoutMs,
+    pollTimeoutMs,
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
+  });
+  expect(run.end).toBe('budget');
+  return run.polls;
+}
+
 describe('lag scaler poll loop', () => {
   test('scales out from real lag, writes state and EMF, and updates only on change', async () => {
     const e = engine('detector'); // never committed: the whole backlog (100) counts
     const h = harness([e], { 'svc-detector': {} });
-    const polls = await runScaler(h.deps, { polls: 3, intervalMs: 10_000 });
+    const polls = await runPolls(h.deps, h.clock, 4, 10_000);
 
-    expect(polls.map((p) => p.engines[0].desired)).toEqual([4, 4, 4]);
+    expect(polls.map((p) => p.engines[0].desired)).toEqual([4, 4, 4, 4]);
     expect(h.ecs.updates()).toEqual([{ service: 'svc-detector', desiredCount: 4 }]);
     expect(polls[0].engines[0]).toMatchObject({ lag: 100, partitions: 4, uncommittedPartitions: 4, current: 0, action: 'scale-out', updated: true });
     expect(h.adminsOpened()).toBe(1); // one Kafka connection for all polls
 
     const engineMetrics = h.metrics.filter((m) => m.Engine === 'detector');
-    expect(engineMetrics).toHaveLength(3);
+    expect(engineMetrics).toHaveLength(4);
     expect(engineMetrics[0]).toEqual({
       _aws: {
         Timestamp: expect.any(Number),
         CloudWatchMetrics: [{
           Namespace: 'CdkStatusAndStreams/StreamEnginePipeline',
           Dimensions: [['Pipeline', 'Engine']],
-          Metrics: [{ Name: 'ConsumerLag', Unit: 'Count' }, { Name: 'DesiredTasks', Unit: 'Count' }],
+          Metrics: [{ Name: 'ConsumerLag', Unit: 'Count' }, { Name: 'DesiredTasks', Unit: 'Count' }, { Name: 'StuckPartitions', Unit: 'Count' }],
         }],
       },
       Pipeline: h.deps.config.pipelineName,
       Engine: 'detector',
       ConsumerLag: 100,
       DesiredTasks: 4,
+      StuckPartitions: 0,
       action: 'scale-out',
     });
-    expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([0, 0, 0]);
+    expect(h.metrics.filter((m) => 'LagReadFailures' in m).map((m) => m.LagReadFailures)).toEqual([0, 0, 0, 0]);
     // the dead-letter topic's size, on the pipeline's document
     expect(polls[0].deadLetters).toBe(7);
     expect(h.metrics.find((m) => 'LagReadFailures' in m)).toEqual({
@@ -150,8 +176,12 @@ describe('lag scaler poll loop', () => {
     const { Item } = await doc.send(new GetCommand({ TableName: table, Key: scalerStateKey('detector') }));
     expect(Item).toMatchObject({ pk: 'scaler', sk: 'engine#detector', desiredCount: 4, lag: 100 });
     expect(Item!.lastScaleOutAt).toBe(polls[0].at);
-    // the last poll changed nothing, so the item is the one the first poll wrote
-    expect(Item!.updatedAt).toBe(polls[0].at);
+    // From the second poll the 4 tasks run (FakeEcs starts them at once) and no partition moves:
+    // each is watched for persistent lag from then (position -1: never committed). A watch is
+    // worth writing once it has lasted a poll, so the third poll wrote it; the fourth changed
+    // nothing and wrote nothing.
+    expect(Item!.updatedAt).toBe(polls[2].at);
+    expect(Item!.partitions).toEqual(Object.fromEntries([0, 1, 2, 3].map((p) => [String(p), { position: -1, since: polls[1].at }])));
   });
 
   test('scales in to zero only after the cooldown, and the wait survives a new invocation', async () => {
@@ -161,13 +191,13 @@ describe('lag scaler poll loop', () => {
     const h = harness([e], { 'svc-ocr': { desiredCount: 2 } });
 
     // invocation 1: 2 polls, 20 s -> still waiting
-    let polls = await runScaler(h.deps, { polls: 2, intervalMs: 10_000 });
+    let polls = await runPolls(h.deps, h.clock, 2, 10_000);
     expect(polls.map((p) => p.engines[0].desired)).toEqual([2, 2]);
     expect(polls[1].engines[0].reason).toMatch(/fewer tasks wanted for 10 s of the 30 s cooldown/);
 
     // invocation 2 (new LagScaler, same table): the wait started in invocation 1
     h.clock.now += 25_000;
-    polls = await runScaler(h.deps, { polls: 1, intervalMs: 10_000 });
+    polls = await runPolls(h.deps, h.clock, 1, 10_000);
     expect(polls[0].engines[0]).toMatchObject({ lag: 0, current: 2, desired: 0, action: 'scale-in', updated: true });
     expect(h.ecs.updates()).toEqual([{ service: 'svc-ocr', desiredCount: 0 }]);
   });
@@ -205,7 +235,7 @@ describe('lag scaler poll loop', () => {
       }) as DynamoDBDocumentClient['send'],
     };
 
-    const [poll] = await runScaler({ ...h.deps, doc: deferring, registryTable: stateTable }, { polls: 1, intervalMs: 1_000 });
+    const [poll] = await runPolls({ ...h.deps, doc: deferring, registryTable: stateTable }, h.clock, 1, 1_000);
     expect(poll.engines.map((o) => [o.engine, o.lag, o.current, o.desired, o.action])).toEqual(engines.map((e) => [e.name, 0, 2, 0, 'scale-in']));
     expect(h.ecs.updates()).toEqual(engines.map((e) => ({ service: `svc-${e.name}`, desiredCount: 0 })));
     // the second request asked for exactly the deferred keys
@@ -215,7 +245,7 @@ describe('lag scaler poll loop', () => {
   test('DescribeServices is called with at most 10 services', async () => {
     const engines = Array.from({ length: 12 }, (_, i) => engine(`e${i}`));
     const h = harness(engines, Object.fromEntries(engines.map((e) => [`svc-${e.name}`, {}])));
-    const [poll] = await runScaler(h.deps, { polls: 1, intervalMs: 1_000 });
+    const [poll] = await runPolls(h.deps, h.clock, 1, 1_000);
     const describes = h.ecs.calls.filter((c) => c.command === 'DescribeServices');
     expect(describes.map((c) => c.input.services.length).sort()).toEqual([10, 2]);
     expect(poll.engines.every((o) => o.desired === 4)).toBe(true);
@@ -229,7 +259,7 @@ describe('lag scaler poll loop', () => {
     const h = harness([good, gone, broken, missing], {
       'svc-good': {}, 'svc-gone': { desiredCount: 3 }, 'svc-broken': { fail: true },
     });
-    const [poll] = await runScaler(h.deps, { polls: 1, intervalMs: 1_000 });
+    const [poll] = await runPolls(h.deps, h.clock, 1, 1_000);
     const byName = new Map(poll.engines.map((o) => [o.engine, o]));
     expect(byName.get('good')).toMatchObject({ desired: 4, action: 'scale-out' });
     expect(byName.get('gone')).toMatchObject({ current: 3, desired: 3, action: 'no-data' });
@@ -253,7 +283,7 @@ describe('lag scaler poll loop', () => {
       }
       return FakeEcs.prototype.send.call(h.ecs, command);
     }) as typeof h.ecs.send;
-    const [poll] = await runScaler(h.deps, { polls: 1, intervalMs: 1_000 });
+    const [poll] = await runPolls(h.deps, h.clock, 1, 1_000);
     expect(poll.engines[0]).toMatchObject({ action: 'error', current: 0, desired: 0, updated: false });
     expect(poll.engines[0].reason).toMatch(/UpdateService failed: Rate exceeded/);
     expect(service.desiredCount).toBe(0);
@@ -263,7 +293,7 @@ describe('lag scaler poll loop', () => {
     const a = engine('a');
     const b = engine('b');
     const h = harness([a, b], { 'svc-a': { desiredCount: 2 }, 'svc-b': { desiredCount: 0 } }, '127.0.0.1:1');
-    const polls = await runScaler(h.deps, { polls: 2, intervalMs: 1_000 });
+    const polls = await runPolls(h.deps, h.clock, 2, 1_000);
     for (const poll of polls) {
       expect(poll.kafkaReadable).toBe(false);
       expect(poll.lagReadFailures).toBe(1);
@@ -279,14 +309,15 @@ describe('lag scaler poll loop', () => {
     // no ConsumerLag is made up when it is unknown; DesiredTasks still reports the kept count
     expect(h.metrics.filter((m) => m.Engine === 'a')[0]).toMatchObject({ DesiredTasks: 2 });
     expect(h.metrics.filter((m) => m.Engine === 'a')[0].ConsumerLag).toBeUndefined();
-    expect(h.adminsOpened()).toBe(2); // a broken connection is dropped and opened again next poll
+    // a broken connection is dropped and opened again: once to connect ahead, then at each poll
+    expect(h.adminsOpened()).toBe(3);
   });
 
   test('a missing dead-letter topic is logged and leaves its metric out, nothing else', async () => {
     const e = engine('nodl');
     const h = harness([e], { 'svc-nodl': {} });
-    const [poll] = await runScaler({ ...h.deps, config: { ...h.deps.config, topics: { ...h.deps.config.topics, deadLetter: uniqueName('no-dl') } } },
-      { polls: 1, intervalMs: 1_000 });
+    const [poll] = await runPolls({ ...h.deps, config: { ...h.deps.config, topics: { ...h.deps.config.topics, deadLetter: uniqueName('no-dl') } } },
+      h.clock, 1, 1_000);
     expect(poll).toMatchObject({ lagReadFailures: 0, deadLetters: undefined });
     expect(poll.engines[0]).toMatchObject({ desired: 4, action: 'scale-out' });
     expect(h.metrics.find((m) => 'LagReadFailures' in m).DeadLetterMessages).toBeUndefined();
@@ -300,7 +331,7 @@ describe('lag scaler poll loop', () => {
   test('a registry table that cannot be read does not stop scaling', async () => {
     const e = engine('noregistry');
     const h = harness([e], { 'svc-noregistry': {} });
-    const polls = await runScaler({ ...h.deps, registryTable: 'no-such-table' }, { polls: 1, intervalMs: 1_000 });
+    const polls = await runPolls({ ...h.deps, registryTable: 'no-such-table' }, h.clock, 1, 1_000);
     expect(polls[0].engines[0]).toMatchObject({ desired: 4, action: 'scale-out' });
     expect(h.log.withMessage('scaler state could not be read, starting without it')).toEqual([{
       level: 'error',
