@@ -36,7 +36,7 @@ export function partitionsToProbe(reading: LagReading, previousReadFrom: Readonl
 export function engineLag(reading: LagReading, probes: ReadonlyMap<string, ProbeResult>, previousWatches: PartitionWatches,
   tasksRunning: boolean, config: LagScalingConfig, now: number): EngineLag {
   const partitions = reading.partitions.map((p) => {
-    const probe = probes.get(probeKey(reading.topic, p.partition));
+    const probe = probes.get(probeKey(reading.topic, p.partition, p.readFrom));
     return { partition: p.partition, position: p.committedOffset ?? -1, lag: probe?.pending === false ? 0 : p.lag, probe };
   });
   const { watches, stuck } = watchPartitions(previousWatches, partitions, tasksRunning, now, config.persistentLagAfterSeconds * 1000);

@@ -39,7 +39,7 @@ export type ProbeResult =
   | { readonly pending: false };
 
 export interface ProbeAnswer {
-  /** By `probeKey(topic, partition)`; partitions that could not be decided are absent. */
+  /** By `probeKey(topic, partition, from)`; partitions that could not be decided are absent. */
   readonly results: Map<string, ProbeResult>;
   /** Why some fetches failed (for the log). */
   readonly errors: string[];
@@ -61,23 +61,30 @@ function hasFlag(attributes: number, flag: number): boolean {
   return (attributes & flag) !== 0;
 }
 
-export function probeKey(topic: string, partition: number): string {
-  return `${topic}\0${partition}`;
+/** Groups on one topic may read a partition from different offsets: each position is its own probe. */
+export function probeKey(topic: string, partition: number, from: number): string {
+  return `${topic}\0${partition}\0${from}`;
 }
 
 /** Reads the start of each requested partition; never rejects. */
 export async function probeRecords(fetcher: RecordFetcher, requests: readonly ProbeRequest[]): Promise<ProbeAnswer> {
   const results = new Map<string, ProbeResult>();
   const errors: string[] = [];
-  const byLeader = new Map<number, ProbeRequest[]>();
-  for (const r of requests.filter((q) => q.end > q.from)) {
-    byLeader.set(r.leader, [...(byLeader.get(r.leader) ?? []), r]);
-  }
+  // one fetch per leader and up to PARTITIONS_PER_FETCH partitions, each partition at most
+  // once in a fetch (a partition read from two positions goes into two fetches)
+  const unique = new Map(requests.filter((q) => q.end > q.from).map((r) => [probeKey(r.topic, r.partition, r.from), r]));
   const fetches: ProbeRequest[][] = [];
-  for (const list of byLeader.values()) {
-    for (let i = 0; i < list.length; i += PARTITIONS_PER_FETCH) {
-      fetches.push(list.slice(i, i + PARTITIONS_PER_FETCH));
+  const fetchesByLeader = new Map<number, ProbeRequest[][]>();
+  for (const r of unique.values()) {
+    const open = fetchesByLeader.get(r.leader) ?? [];
+    fetchesByLeader.set(r.leader, open);
+    let fetch = open.find((f) => f.length < PARTITIONS_PER_FETCH && !f.some((q) => q.topicId === r.topicId && q.partition === r.partition));
+    if (!fetch) {
+      fetch = [];
+      open.push(fetch);
+      fetches.push(fetch);
     }
+    fetch.push(r);
   }
   const settled = await runBounded(fetches.map((batch) => () => fetchStart(fetcher, batch)), FETCHES_AT_ONCE);
   settled.forEach((outcome, i) => {
@@ -111,7 +118,7 @@ async function fetchStart(fetcher: RecordFetcher, batch: ProbeRequest[]): Promis
     for (const answer of topic.partitions) {
       const request = batch.find((r) => r.topicId === topic.topicId && r.partition === answer.partitionIndex);
       const result = request && answer.errorCode === 0 ? readStart(request, answer) : undefined;
-      if (request && result) results.set(probeKey(request.topic, request.partition), result);
+      if (request && result) results.set(probeKey(request.topic, request.partition, request.from), result);
     }
   }
   return results;

@@ -74,6 +74,51 @@ export async function produceKeyed(bootstrap: string, topic: string, count: numb
   }
 }
 
+export interface PartitionBatch {
+  readonly partition: number;
+  readonly count: number;
+  /** Epoch ms written as each record's timestamp (default: the producer's clock). */
+  readonly timestamp?: number;
+  /** Sent in a transaction that is then aborted (a read_committed consumer never sees them). */
+  readonly aborted?: boolean;
+}
+
+/**
+ * Produces each batch to its partition. `transactional`: each batch in its own transaction
+ * (committed, or aborted with `aborted`), so the broker writes a commit or abort marker after it.
+ */
+export async function produceToPartitions(bootstrap: string, topic: string, batches: readonly PartitionBatch[],
+  transactional = false): Promise<void> {
+  const kafka = loadKafka();
+  const producer = new kafka.Producer({
+    clientId: 'lag-scaler-test-producer',
+    bootstrapBrokers: [bootstrap],
+    serializers: kafka.stringSerializers,
+    idempotent: true,
+    ...(transactional ? { transactionalId: uniqueName('lag-scaler-test-tx') } : {}),
+  });
+  try {
+    for (const batch of batches) {
+      const messages = Array.from({ length: batch.count }, (_, i) => ({
+        topic,
+        partition: batch.partition,
+        key: `p${batch.partition}`,
+        value: `record ${i}`,
+        ...(batch.timestamp !== undefined ? { timestamp: BigInt(batch.timestamp) } : {}),
+      }));
+      if (!transactional) {
+        await producer.send({ messages });
+        continue;
+      }
+      const transaction = await producer.beginTransaction();
+      await transaction.send({ messages });
+      await (batch.aborted ? transaction.abort() : transaction.commit());
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
 /** Commits `offsets` (partition -> next offset to read) for `group` on `topic` as a consumer would. */
 export async function commitOffsets(admin: Admin, group: string, topic: string, offsets: Map<number, number>): Promise<void> {
   await admin.alterConsumerGroupOffsets({

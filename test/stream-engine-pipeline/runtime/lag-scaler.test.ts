@@ -1,6 +1,9 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
-import { commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, FakeService, newAdmin, newFetcher, produceKeyed, uniqueName } from './lag-scaler-kit';
+import {
+  commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, FakeService, newAdmin, newFetcher, produceKeyed, produceToPartitions,
+  uniqueName,
+} from './lag-scaler-kit';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { LagAdminClient, LagScalerDeps, PollResult } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
 import { LagScalingConfig, ObjectEngineConfig, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
@@ -338,5 +341,132 @@ describe('lag scaler poll loop', () => {
       message: 'scaler state could not be read, starting without it',
       fields: { pipeline: h.deps.config.pipelineName, table: 'no-such-table', error: expect.stringMatching(/not found|ResourceNotFound|non-existent/i) },
     }]);
+  });
+});
+
+describe('scaling semantics on the real broker (each a LagScalingOptions prop)', () => {
+  /** Scaling for these tests: 10 messages per task, no scale-in wait (each poll's decision shows at once). */
+  const prompt: LagScalingConfig = {
+    ...scaling,
+    lagPerTask: 10,
+    activationLag: 1,
+    maxTasks: 10,
+    scaleInCooldownSeconds: 0,
+    limitToPartitionsWithLag: true,
+    persistentLagAfterSeconds: 60,
+  };
+  const withScaling = (e: ObjectEngineConfig, config: Partial<LagScalingConfig>): ObjectEngineConfig => ({ ...e, scaling: { ...prompt, ...config } });
+  const engineMetrics = (h: Harness, name: string) => h.metrics.filter((m) => m.Engine === name);
+
+  test('limitToPartitionsWithLag: 500 messages on 1 of 12 partitions get 1 task; off (KEDA\'s default) they get 5, 4 of them idle', async () => {
+    const twelve = uniqueName('one-hot-partition');
+    await createTopic(admin, twelve, 12);
+    await produceToPartitions(bootstrap, twelve, [{ partition: 3, count: 500 }]);
+    const capped = withScaling(engine('capped', twelve), { lagPerTask: 100 });
+    const uncapped = withScaling(engine('uncapped', twelve), { lagPerTask: 100, limitToPartitionsWithLag: false });
+    const h = harness([capped, uncapped], { 'svc-capped': {}, 'svc-uncapped': {} });
+    const [poll] = await runPolls(h.deps, h.clock, 1, 1_000);
+    expect(poll.engines.map((o) => [o.engine, o.lag, o.desired])).toEqual([['capped', 500, 1], ['uncapped', 500, 5]]);
+    expect(poll.engines[0].reason).toBe('lag 500 at 100 per task asks for 5 tasks, capped at the 1 partition with lag: scaling out from 0 to 1');
+  });
+
+  test('persistent lag (KEDA #5906 too): partitions that do not move while tasks run become stuck, are reported and stop driving scale-out; they recover when they move', async () => {
+    const stuckTopic = uniqueName('stuck');
+    await createTopic(admin, stuckTopic, 4);
+    await produceToPartitions(bootstrap, stuckTopic, [{ partition: 0, count: 30 }, { partition: 1, count: 20 }, { partition: 2, count: 10 }]);
+    // the same offsets for both groups: partition 0 committed at 0 (a record the engine cannot
+    // get past), partition 1 never committed (committed offset -1, read from the earliest),
+    // partition 2 drained, partition 3 empty
+    const excluded = withScaling(engine('excluded', stuckTopic), {});
+    const counted = withScaling(engine('counted', stuckTopic), { excludePersistentLag: false });
+    for (const e of [excluded, counted]) {
+      await commitOffsets(admin, e.consumerGroup, stuckTopic, new Map([[0, 0], [2, 10]]));
+    }
+    const h = harness([excluded, counted], { 'svc-excluded': { desiredCount: 2 }, 'svc-counted': { desiredCount: 2 } });
+
+    // polls 30 s apart with 2 tasks running: stuck from the poll 60 s after the first
+    const polls = await runPolls(h.deps, h.clock, 4, 30_000);
+    const view = (name: string) => polls.map((p) => p.engines.find((o) => o.engine === name)!).map((o) => [o.lag, o.stuckPartitions, o.desired]);
+    // lag 50 on 2 partitions: 5 tasks asked for, capped at the 2 partitions with lag
+    expect(view('excluded')).toEqual([[50, [], 2], [50, [], 2], [50, [0, 1], 1], [50, [0, 1], 1]]);
+    expect(polls[2].engines[0].reason).toBe('lag 0 at 10 per task asks for 0 tasks, one task kept for 2 stuck partitions; fewer tasks wanted for 0 s (cooldown 0 s): scaling in from 2 to 1');
+    expect(view('counted')).toEqual([[50, [], 2], [50, [], 2], [50, [0, 1], 2], [50, [0, 1], 2]]);
+    expect(engineMetrics(h, 'excluded').map((m) => m.StuckPartitions)).toEqual([0, 0, 2, 2]);
+    expect(engineMetrics(h, 'excluded').map((m) => m.ConsumerLag)).toEqual([50, 50, 50, 50]);
+    // one warning per engine, when its partitions become stuck
+    expect(h.log.withMessage('partitions stuck: their position has not moved while they had lag and tasks ran')).toEqual(['excluded', 'counted'].map((name) => ({
+      level: 'warn',
+      message: 'partitions stuck: their position has not moved while they had lag and tasks ran',
+      fields: {
+        pipeline: h.deps.config.pipelineName,
+        engine: name,
+        topic: stuckTopic,
+        group: expect.any(String),
+        partitions: [{ partition: 0, position: 0, endOffset: 30 }, { partition: 1, position: -1, endOffset: 20 }],
+        persistentLagAfterSeconds: 60,
+        excluded: name === 'excluded',
+      },
+    })));
+
+    // the engine gets past them (the group commits): a new run (state from the table) sees no stuck partition
+    for (const e of [excluded, counted]) {
+      await commitOffsets(admin, e.consumerGroup, stuckTopic, new Map([[0, 30], [1, 20]]));
+    }
+    h.clock.now += 30_000;
+    const [after] = await runPolls(h.deps, h.clock, 1, 1_000);
+    expect(after.engines.map((o) => [o.engine, o.lag, o.stuckPartitions, o.desired])).toEqual([['excluded', 0, [], 0], ['counted', 0, [], 0]]);
+  });
+
+  test('a stuck partition needs running tasks: with none, nothing moves and nothing is stuck', async () => {
+    const idleTopic = uniqueName('no-tasks');
+    await createTopic(admin, idleTopic, 2);
+    await produceToPartitions(bootstrap, idleTopic, [{ partition: 0, count: 5 }]);
+    // activation lag above the lag: the engine stays at zero tasks
+    const e = withScaling(engine('sleeper', idleTopic), { activationLag: 100 });
+    const h = harness([e], { 'svc-sleeper': {} });
+    const polls = await runPolls(h.deps, h.clock, 4, 30_000);
+    expect(polls.map((p) => [p.engines[0].lag, p.engines[0].stuckPartitions, p.engines[0].desired]))
+      .toEqual([[5, [], 0], [5, [], 0], [5, [], 0], [5, [], 0]]);
+  });
+
+  test('KEDA #5675: transaction markers and aborted records are not lag, so they keep no task alive', async () => {
+    const txTopic = uniqueName('transactional');
+    await createTopic(admin, txTopic, 2);
+    // partition 0: 10 records in a committed transaction (offsets 0-9, commit marker at 10), then
+    // 5 in an aborted one (11-15, abort marker at 16); partition 1: 4 committed records (0-3, marker 4)
+    await produceToPartitions(bootstrap, txTopic, [
+      { partition: 0, count: 10 }, { partition: 0, count: 5, aborted: true }, { partition: 1, count: 4 },
+    ], true);
+    const ends = await endOffsets(admin, txTopic, 2);
+    expect([ends.get(0), ends.get(1)]).toEqual([17, 5]);
+    // a consumer that read every record commits the offset after its last record, before the marker
+    const drained = withScaling(engine('drained', txTopic), {});
+    await commitOffsets(admin, drained.consumerGroup, txTopic, new Map([[0, 10], [1, 4]]));
+    // another group on the topic still has partition 1's last record to read (one partition probed from two positions)
+    const behind = withScaling(engine('behind', txTopic), {});
+    await commitOffsets(admin, behind.consumerGroup, txTopic, new Map([[0, 10], [1, 3]]));
+    const h = harness([drained, behind], { 'svc-drained': { desiredCount: 1 }, 'svc-behind': { desiredCount: 1 } });
+    const [poll] = await runPolls(h.deps, h.clock, 1, 1_000);
+    // drained: offsets alone say 8 (7 + 1) and would keep the task forever; the records say 0.
+    // behind: a partition with a record to read counts its offset lag (2: the record and its marker)
+    expect(poll.engines.map((o) => [o.engine, o.lag, o.desired, o.action])).toEqual([['drained', 0, 0, 'scale-in'], ['behind', 2, 1, 'hold']]);
+  });
+
+  test('time lag (timeLagPerTask): 20 two-minute-old records get 4 tasks at 30 s per task; message lag alone asks for 1', async () => {
+    const oldTopic = uniqueName('old-records');
+    await createTopic(admin, oldTopic, 4);
+    const timed = withScaling(engine('timed', oldTopic), { lagPerTask: 100, timeLagPerTaskSeconds: 30 });
+    const counting = withScaling(engine('counting', oldTopic), { lagPerTask: 100 });
+    const both = harness([timed, counting], { 'svc-timed': {}, 'svc-counting': {} });
+    // the broker refuses timestamps far in its future: the scaler's clock is the real one here
+    both.clock.now = Date.now();
+    const written = both.clock.now - 120_000;
+    await produceToPartitions(bootstrap, oldTopic, [0, 1, 2, 3].map((partition) => ({ partition, count: 5, timestamp: written })));
+    const [poll] = await runPolls(both.deps, both.clock, 1, 1_000);
+    expect(poll.engines.map((o) => [o.engine, o.lag, o.timeLagSeconds, o.desired])).toEqual([['timed', 20, 120, 4], ['counting', 20, undefined, 1]]);
+    expect(poll.engines[0].reason).toBe('lag 20 at 100 per task asks for 1 task, time lag 120 s at 30 s per task asks for 4 tasks: scaling out from 0 to 4');
+    expect(engineMetrics(both, 'timed')[0]).toMatchObject({ TimeLagSeconds: 120 });
+    expect(engineMetrics(both, 'timed')[0]._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'TimeLagSeconds', Unit: 'Seconds' });
+    expect(engineMetrics(both, 'counting')[0].TimeLagSeconds).toBeUndefined();
   });
 });
