@@ -5,7 +5,7 @@
  * - stuck partitions (persistent-lag.ts) are left out when `excludePersistentLag`, and counted;
  * - time lag is the age of the oldest record still to consume (with timeLagPerTask only).
  */
-import { LagReading } from './lag-reader';
+import { LagReading, PartitionLag } from './lag-reader';
 import { PartitionWatches, watchPartitions } from './persistent-lag';
 import { LagScalingConfig } from './pipeline-config';
 import { probeKey, ProbeRequest, ProbeResult } from './record-probe';
@@ -21,16 +21,32 @@ export interface EngineLag {
   readonly watches: PartitionWatches;
 }
 
+/** What a probe told of a partition at one read position (kept between polls). */
+export interface ProbedPosition {
+  readonly from: number;
+  readonly end: number;
+  readonly result: ProbeResult;
+}
+
 /**
- * The partitions worth probing: with time lag, every partition with lag; otherwise those whose
- * read position has not moved since the previous poll (or is not known), where markers alone may
- * make the lag. A partition being consumed moves, and is not read.
+ * The partitions worth probing: those with lag whose answer is not known yet, and of those only
+ * where it can change the decision. An answer holds while the read position does not move:
+ * records to consume stay there (and so does the oldest one's timestamp), and "markers only"
+ * holds until more is written; so each partition is read at most once per position. A partition
+ * whose position moved since the previous poll is being consumed and has records: it is read
+ * only for time lag (`timeLagPerTask`).
  */
-export function partitionsToProbe(reading: LagReading, previousReadFrom: ReadonlyMap<number, number> | undefined,
-  config: LagScalingConfig): ProbeRequest[] {
+export function partitionsToProbe(reading: LagReading, known: ReadonlyMap<number, ProbedPosition> | undefined,
+  previousReadFrom: ReadonlyMap<number, number> | undefined, config: LagScalingConfig): ProbeRequest[] {
+  const moving = (p: PartitionLag) => previousReadFrom?.has(p.partition) === true && previousReadFrom.get(p.partition) !== p.readFrom;
   return reading.partitions
-    .filter((p) => p.lag > 0 && (config.timeLagPerTaskSeconds !== undefined || previousReadFrom?.get(p.partition) !== p.readFrom))
+    .filter((p) => p.lag > 0 && !stillHolds(known?.get(p.partition), p) && (config.timeLagPerTaskSeconds !== undefined || !moving(p)))
     .map((p) => ({ topic: reading.topic, topicId: reading.topicId, partition: p.partition, leader: p.leader, from: p.readFrom, end: p.endOffset }));
+}
+
+/** Whether an earlier answer still holds for the partition as read now. */
+export function stillHolds(known: ProbedPosition | undefined, now: PartitionLag): known is ProbedPosition {
+  return known !== undefined && known.from === now.readFrom && (known.result.pending || known.end === now.endOffset);
 }
 
 export function engineLag(reading: LagReading, probes: ReadonlyMap<string, ProbeResult>, previousWatches: PartitionWatches,

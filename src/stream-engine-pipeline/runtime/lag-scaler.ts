@@ -21,7 +21,7 @@ import { setMaxListeners } from 'node:events';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type * as PlatformaticKafka from '@platformatic/kafka' with { 'resolution-mode': 'import' };
-import { engineLag, EngineLag, partitionsToProbe } from './engine-lag';
+import { engineLag, EngineLag, partitionsToProbe, ProbedPosition, stillHolds } from './engine-lag';
 import {
   METRIC_CONSUMER_LAG, METRIC_DEAD_LETTERS, METRIC_DESIRED_TASKS, METRIC_DIMENSION_ENGINE, METRIC_DIMENSION_PIPELINE,
   METRIC_LAG_READ_FAILURES, METRIC_NAMESPACE, METRIC_STUCK_PARTITIONS, METRIC_TIME_LAG_SECONDS,
@@ -29,7 +29,7 @@ import {
 import { describeError, LagAdmin, LagQuery, LagReading, LagResult, readLag, readTopicMessageCount } from './lag-reader';
 import { lastingWatches, PartitionWatch, PartitionWatches } from './persistent-lag';
 import { EngineRefs, ObjectEngineConfig, PipelineConfig } from './pipeline-config';
-import { probeRecords, ProbeResult, RecordFetcher } from './record-probe';
+import { probeKey, probeRecords, ProbeResult, RecordFetcher } from './record-probe';
 import { scalerStateKey, ScalerStateItem } from './registry-schema';
 import { decideScaling, ScalerState, ScalingAction } from './scaling-decision';
 import { isConditionalCheckFailed } from '../../shared/runtime/aws-clients';
@@ -133,7 +133,9 @@ export class LagScaler {
   private admin?: Promise<LagAdminClient>;
   private fetcher?: Promise<RecordFetcherClient>;
   private memories?: Map<string, EngineMemory>;
-  /** Where each engine's partitions were read from at the previous poll (probe only what did not move). */
+  /** What the probes told of each engine's partitions, by engine name and partition (reused while they hold). */
+  private readonly probed = new Map<string, Map<number, ProbedPosition>>();
+  /** Where each engine's partitions were read from at the previous poll (a partition that moved is being consumed). */
   private readonly readFrom = new Map<string, Map<number, number>>();
   private overtakenBy = false;
   private readonly now: () => number;
@@ -314,28 +316,48 @@ export class LagScaler {
     return { lag, probes: await this.probe(engines, lag), deadLetters };
   }
 
-  /** Probes what partitionsToProbe selects, and remembers where every partition is read from. */
+  /**
+   * Probes what partitionsToProbe selects; answers the probes of every lagging partition, fresh
+   * or still holding from an earlier poll.
+   */
   private async probe(engines: readonly ObjectEngineConfig[], lag: Map<string, LagResult>): Promise<Map<string, ProbeResult>> {
-    const requests = engines.flatMap((engine) => {
+    const readings = engines.flatMap((engine) => {
       const reading = lag.get(engine.name);
-      if (!reading?.ok) return [];
-      const wanted = partitionsToProbe(reading, this.readFrom.get(engine.name), engine.scaling);
+      return reading?.ok ? [{ engine, reading }] : [];
+    });
+    const requests = readings.flatMap(({ engine, reading }) => {
+      const wanted = partitionsToProbe(reading, this.probed.get(engine.name), this.readFrom.get(engine.name), engine.scaling);
       this.readFrom.set(engine.name, new Map(reading.partitions.map((p) => [p.partition, p.readFrom])));
       return wanted;
     });
-    if (requests.length === 0) {
-      return new Map();
-    }
-    try {
-      const answer = await probeRecords(await this.fetcherClient(), requests);
-      if (answer.errors.length > 0) {
-        this.log.warn('records could not be probed: their offset lag counts as it is', { pipeline: this.deps.config.pipelineName, errors: answer.errors });
+    let fresh = new Map<string, ProbeResult>();
+    if (requests.length > 0) {
+      try {
+        const answer = await probeRecords(await this.fetcherClient(), requests);
+        if (answer.errors.length > 0) {
+          this.log.warn('records could not be probed: their offset lag counts as it is', { pipeline: this.deps.config.pipelineName, errors: answer.errors });
+        }
+        fresh = answer.results;
+      } catch (error) {
+        this.log.warn('records could not be probed: their offset lag counts as it is', { pipeline: this.deps.config.pipelineName, errors: [describeError(error)] });
       }
-      return answer.results;
-    } catch (error) {
-      this.log.warn('records could not be probed: their offset lag counts as it is', { pipeline: this.deps.config.pipelineName, errors: [describeError(error)] });
-      return new Map();
     }
+    const results = new Map<string, ProbeResult>();
+    for (const { engine, reading } of readings) {
+      const before = this.probed.get(engine.name);
+      const now = new Map<number, ProbedPosition>();
+      for (const p of reading.partitions.filter((q) => q.lag > 0)) {
+        const key = probeKey(reading.topic, p.partition, p.readFrom);
+        const answer = fresh.get(key);
+        const known = answer ? { from: p.readFrom, end: p.endOffset, result: answer } : before?.get(p.partition);
+        if (stillHolds(known, p)) {
+          now.set(p.partition, known);
+          results.set(key, known.result);
+        }
+      }
+      this.probed.set(engine.name, now);
+    }
+    return results;
   }
 
   private adminClient(): Promise<LagAdminClient> {
@@ -358,7 +380,7 @@ export class LagScaler {
     const clients: Array<Promise<{ close(): Promise<void> }> | undefined> = [this.admin, this.fetcher];
     this.admin = undefined;
     this.fetcher = undefined;
-    // the readFrom positions stay: they describe the groups, not the connection
+    // what the probes told stays: it describes the partitions, not the connection
     await Promise.all(clients.map(async (pending) => {
       if (!pending) return;
       try {

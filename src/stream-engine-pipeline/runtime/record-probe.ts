@@ -8,9 +8,9 @@
  *   skipped too. A partition that holds only those has nothing to consume.
  *
  * The fetch reads committed data only (isolation READ_COMMITTED, like the engines), asks no
- * broker to wait (maxWaitTime 0) and takes at most the first MiB of each partition: enough for
- * the first batch (the broker's default max.message.bytes is about 1 MB) and for the markers
- * that follow it. A partition it cannot decide (fetch failed, response cut short, records of an
+ * broker to wait (maxWaitTime 0) and asks for 64 KiB of each partition: the broker always sends
+ * the first batch whole, however large (which tells that records are there, and their age), and
+ * 64 KiB holds many markers and small aborted batches. A partition it cannot decide (fetch failed, response cut short, records of an
  * open transaction) is left out of the answer: its offset lag stands.
  */
 import type * as PlatformaticKafka from '@platformatic/kafka' with { 'resolution-mode': 'import' };
@@ -46,9 +46,9 @@ export interface ProbeAnswer {
 }
 
 const READ_COMMITTED = 1;
-const PARTITION_MAX_BYTES = 1_048_576;
-/** Partitions per Fetch: a response holds at most 8 MiB. */
-const PARTITIONS_PER_FETCH = 8;
+const PARTITION_MAX_BYTES = 65_536;
+/** Partitions per Fetch: a response holds about 2 MiB at most. */
+const PARTITIONS_PER_FETCH = 32;
 const FETCHES_AT_ONCE = 4;
 /** Batch attribute bits (Kafka's record batch v2). */
 const TRANSACTIONAL = 0x10;
