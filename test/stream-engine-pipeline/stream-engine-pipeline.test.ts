@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
+import { EngineCapacity, KafkaBus, KafkaClientAuth, OffsetReset, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
 import { environmentSizeBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/private/lambda-environment-size';
 import { RECONCILE_EVENT } from '../../src/stream-engine-pipeline/runtime/coordinator-events';
 import { launchStartedBy, taskStartedByPrefix } from '../../src/stream-engine-pipeline/runtime/engine-launcher';
@@ -18,7 +18,7 @@ const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1')
 
 type Setup = (stack: Stack, vpc: ec2.Vpc) => Partial<StreamEnginePipelineProps>;
 
-function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: Setup) {
+function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: Setup, more?: (pipeline: StreamEnginePipeline) => void) {
   const app = new App();
   const stack = new Stack(app, 'PipelineStack', { env: { account: '123456789012', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
@@ -28,6 +28,7 @@ function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, s
     pipeline.addObjectEngine('faces', { image, capacity: EngineCapacity.fargateSpot(), scaling: { lagPerTask: 50, maxTasks: 8 } });
     pipeline.addObjectEngine('labels', { image });
   }
+  more?.(pipeline);
   return { stack, pipeline, template: Template.fromStack(stack) };
 }
 
@@ -321,6 +322,40 @@ describe('object engines and the lag scaler', () => {
     expect(refsOf(coordinator)).toContain('\\"services\\":{}');
     expect(refsOf(scaler)).toMatch(/\\"faces\\":.*ObjectEnginefacesService/);
     expect(refsOf(scaler)).toContain('\\"taskDefinitions\\":{}');
+  });
+
+  test('the scaling semantics reach the lag scaler with their defaults, and offsetReset reaches both the engine (ENGINE_OFFSET_RESET) and the scaler', () => {
+    const { template } = build({}, true, undefined, (pipeline) => pipeline.addObjectEngine('ocr', {
+      image,
+      offsetReset: OffsetReset.LATEST,
+      scaling: {
+        persistentLagAfter: Duration.minutes(3),
+        excludePersistentLag: false,
+        timeLagPerTask: Duration.seconds(30),
+        limitToPartitionsWithLag: false,
+      },
+    }));
+    const scaler = functionByDescription(template, 'lag scaler');
+    const engines = (JSON.parse(gunzipSync(Buffer.from(scaler.Properties.Environment.Variables.PIPELINE_CONFIG, 'base64')).toString()) as PipelineConfig).objectEngines;
+    const byName = new Map(engines.map((e) => [e.name, e]));
+    expect(byName.get('labels')).toMatchObject({
+      offsetReset: 'earliest',
+      scaling: { limitToPartitionsWithLag: true, persistentLagAfterSeconds: 600, excludePersistentLag: true },
+    });
+    expect(byName.get('labels')!.scaling.timeLagPerTaskSeconds).toBeUndefined();
+    expect(byName.get('ocr')).toMatchObject({
+      offsetReset: 'latest',
+      scaling: { limitToPartitionsWithLag: false, persistentLagAfterSeconds: 180, excludePersistentLag: false, timeLagPerTaskSeconds: 30 },
+    });
+    const offsetResetOf = (engine: string) => {
+      const environments = Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((d: any) => d.Properties.ContainerDefinitions[0].Environment ?? []);
+      const environment = environments.find((vars) => vars.some((v: any) => v.Name === 'ENGINE_CONSUMER_GROUP' && v.Value === `media.object-engine.${engine}`));
+      return environment.find((v: any) => v.Name === 'ENGINE_OFFSET_RESET')?.Value;
+    };
+    expect(offsetResetOf('ocr')).toBe('latest');
+    expect(offsetResetOf('labels')).toBe('earliest');
+    // the time-lag engine's age is on the dashboard
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain('TimeLagSeconds');
   });
 
   test('the Coordinator gets the scheduling rules in seconds: defaults, and the props when given', () => {
