@@ -3,16 +3,14 @@
  * none runs), dynalite for the registry table and a fake ECS client (ECS has no local
  * implementation; mocked at its API boundary).
  *
- * (a) Reaction time: the scaler polls on its own schedule (a running LagScaler, one poll every
- *     interval, as inside the Lambda); a burst of 50 media chunks is produced at a random moment;
- *     measured from the burst being acknowledged by the broker to the poll that decided the
- *     scale-out. Median (and max) over several bursts, for poll intervals 10 s (default) and 1 s.
- * (b) Poll cost: one poll over 50 object engines, each its own consumer group on its own topic
- *     of 100 partitions (5,000 partitions). Topics and groups are created once and kept
- *     (bench-lag-* names) for later runs. Median wall time of several polls, and the Kafka
- *     requests per poll, counted by API from the client's diagnostics channel.
+ * Reaction time on the real schedule: bench/lag-scaler-schedule.bench.ts.
  *
- * Environment: BENCH_BURSTS_10S (default 4), BENCH_BURSTS_1S (default 8), BENCH_POLLS (default 7).
+ * Poll cost: one poll over 50 object engines, each its own consumer group on its own topic
+ * of 100 partitions (5,000 partitions). Topics and groups are created once and kept
+ * (bench-lag-* names) for later runs. Median wall time of several polls, and the Kafka
+ * requests per poll, counted by API from the client's diagnostics channel.
+ *
+ * Environment: BENCH_POLLS (default 7).
  * Prints figures only; asserts nothing.
  */
 import * as diagnostics from 'node:diagnostics_channel';
@@ -24,17 +22,14 @@ import { startDynalite } from '../test/helpers/dynalite';
 import { ensureKafka } from '../test/helpers/kafka-broker';
 import { SILENT_LOG } from '../test/helpers/recording-log';
 import {
-  commitOffsets, createRegistryTable, createTopic, endOffsets, FakeEcs, newAdmin, produceKeyed, uniqueName,
+  commitOffsets, createRegistryTable, createTopic, FakeEcs, newAdmin, newFetcher,
 } from '../test/stream-engine-pipeline/runtime/lag-scaler-kit';
 
-const BURSTS_10S = Number(process.env.BENCH_BURSTS_10S ?? '4');
-const BURSTS_1S = Number(process.env.BENCH_BURSTS_1S ?? '8');
 const POLLS = Number(process.env.BENCH_POLLS ?? '7');
 const GROUPS = 50;
 const DEAD_LETTER_TOPIC = 'bench-lag-dead-letter';
 const PARTITIONS = 100;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -68,6 +63,7 @@ async function main(): Promise<void> {
       services: Object.fromEntries(engines.map((e) => [e.name, `svc-${e.name}`])),
     },
     createKafkaAdmin: async () => newAdmin(bootstrap, 'bench-lag-scaler') as unknown as LagAdminClient,
+    createRecordFetcher: async () => newFetcher(bootstrap, 'bench-lag-scaler-probe'),
     ecs,
     doc: documentClient(dynamo.client),
     registryTable: table,
@@ -80,66 +76,11 @@ async function main(): Promise<void> {
     if (!(await admin.listTopics()).includes(DEAD_LETTER_TOPIC)) {
       await createTopic(admin, DEAD_LETTER_TOPIC, 3);
     }
-    for (const [intervalSeconds, bursts] of [[10, BURSTS_10S], [1, BURSTS_1S]]) {
-      const latencies = await reactionTimes(bootstrap, admin, deps, intervalSeconds, bursts);
-      console.log(`(a) poll interval ${intervalSeconds} s: burst -> scale-out decision median ${(median(latencies) / 1000).toFixed(2)} s, `
-        + `max ${(Math.max(...latencies) / 1000).toFixed(2)} s over ${latencies.length} bursts `
-        + `[${latencies.map((l) => (l / 1000).toFixed(2)).join(', ')}] (expected about half the interval plus one poll)`);
-    }
     await pollCost(admin, deps);
   } finally {
     await admin.close();
     await dynamo.stop();
   }
-}
-
-async function reactionTimes(bootstrap: string, admin: Admin,
-  deps: (engines: ObjectEngineConfig[], ecs: FakeEcs, intervalSeconds: number) => LagScalerDeps,
-  intervalSeconds: number, bursts: number): Promise<number[]> {
-  const topic = uniqueName('bench-react');
-  await createTopic(admin, topic, 4);
-  const engine: ObjectEngineConfig = {
-    name: 'react',
-    inputTopic: topic,
-    outputTopic: 'results',
-    consumerGroup: uniqueName('bench-react'),
-    scaling: { lagPerTask: 100, activationLag: 10, minTasks: 0, maxTasks: 4, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: false },
-  };
-  await commitOffsets(admin, engine.consumerGroup, topic, new Map([[0, 0], [1, 0], [2, 0], [3, 0]]));
-  const ecs = new FakeEcs(new Map([['svc-react', { desiredCount: 0 }]]));
-  const scaler = new LagScaler(deps([engine], ecs, intervalSeconds));
-  const intervalMs = intervalSeconds * 1000;
-
-  let burstAt: number | undefined;
-  let decided: ((at: number) => void) | undefined;
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      const started = Date.now();
-      const poll = await scaler.poll();
-      if (poll.engines[0].action === 'scale-out' && burstAt !== undefined) {
-        decided?.(Date.now());
-      }
-      await sleep(Math.max(0, intervalMs - (Date.now() - started)));
-    }
-  })();
-
-  const latencies: number[] = [];
-  for (let i = 0; i < bursts; i++) {
-    await sleep(Math.random() * intervalMs); // a random phase against the poll schedule
-    const decision = new Promise<number>((resolve) => (decided = resolve));
-    await produceKeyed(bootstrap, topic, 50, 8);
-    burstAt = Date.now();
-    latencies.push((await decision) - burstAt);
-    burstAt = undefined;
-    // the engine "drained" the burst and ECS went back to zero
-    await commitOffsets(admin, engine.consumerGroup, topic, await endOffsets(admin, topic, 4));
-    ecs.services.get('svc-react')!.desiredCount = 0;
-  }
-  stop = true;
-  await loop;
-  await scaler.close();
-  return latencies;
 }
 
 async function pollCost(admin: Admin,
@@ -159,13 +100,24 @@ async function pollCost(admin: Admin,
     inputTopic: topic,
     outputTopic: 'results',
     consumerGroup: `bench-lag-g${String(i).padStart(2, '0')}`,
-    scaling: { lagPerTask: 100, activationLag: 10, minTasks: 0, maxTasks: 10, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: false },
+    offsetReset: 'earliest',
+    scaling: {
+      lagPerTask: 100,
+      activationLag: 10,
+      minTasks: 0,
+      maxTasks: 10,
+      scaleInCooldownSeconds: 60,
+      allowMoreTasksThanPartitions: false,
+      limitToPartitionsWithLag: true,
+      persistentLagAfterSeconds: 600,
+      excludePersistentLag: true,
+    },
   }));
   // every group has committed offsets on every partition (a running engine's normal state)
   for (const engine of engines) {
     await commitOffsets(admin, engine.consumerGroup, engine.inputTopic, new Map(Array.from({ length: PARTITIONS }, (_, p) => [p, 0])));
   }
-  console.log(`(b) setup: ${GROUPS} topics x ${PARTITIONS} partitions (${created} created now), ${GROUPS} groups committed, `
+  console.log(`setup: ${GROUPS} topics x ${PARTITIONS} partitions (${created} created now), ${GROUPS} groups committed, `
     + `${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   // count Kafka requests by API key from the client's diagnostics channel
@@ -200,7 +152,7 @@ async function pollCost(admin: Admin,
     await scaler.close();
     const perPoll = [...requests].map(([key, n]) => `${API_NAMES[key] ?? `api ${key}`}=${(n / POLLS).toFixed(1)}`).join(', ');
     const total = [...requests.values()].reduce((a, b) => a + b, 0) / POLLS;
-    console.log(`(b) one poll, ${GROUPS} engines x ${PARTITIONS} partitions, ${label}: median ${median(times)} ms `
+    console.log(`one poll, ${GROUPS} engines x ${PARTITIONS} partitions, ${label}: median ${median(times)} ms `
       + `(min ${Math.min(...times)}, max ${Math.max(...times)}, ${POLLS} polls); Kafka requests per poll ${total.toFixed(1)}: ${perPoll}; `
       + `DescribeServices calls per poll ${ecs.calls.filter((c) => c.command === 'DescribeServices').length / (POLLS + 1)}`);
   }

@@ -11,3 +11,4 @@ export * from './stream-engine-pipeline/engine-options';
 export * from './stream-engine-pipeline/stream-engine';
 export * from './stream-engine-pipeline/object-engine';
 export * from './stream-engine-pipeline/lag-scaling';
+export * from './stream-engine-pipeline/offset-reset';

@@ -140,7 +140,7 @@ export function createEngineTask(scope: Construct, context: EngineContext, spec:
       [env.ENV_DEAD_LETTER_TOPIC]: context.deadLetterTopic.topicName,
       [env.ENV_CONSUMER_GROUP]: spec.consumerGroup,
       [env.ENV_HEARTBEAT_INTERVAL]: String(context.heartbeatIntervalSeconds),
-      ...(spec.perStream ? { [env.ENV_CONTROL_TOPIC]: context.controlTopic.topicName } : { [env.ENV_OFFSET_RESET]: 'earliest' }),
+      ...(spec.perStream ? { [env.ENV_CONTROL_TOPIC]: context.controlTopic.topicName } : {}),
     },
     // time to finish the record at hand and commit after SIGTERM
     stopTimeout: STOP_TIMEOUT,

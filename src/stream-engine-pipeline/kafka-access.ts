@@ -6,9 +6,15 @@ import { KafkaBusBinding, KafkaBusContext, KafkaClientAuth } from './kafka-bus';
 
 /** What one Kafka client of the pipeline may do. Group names may end with `*`. */
 export interface KafkaAccess {
+  /** Read records (and describe: metadata, offsets). */
   readonly readTopics?: string[];
+  /** Metadata and offsets only (ListOffsets), no records. */
+  readonly describeTopics?: string[];
   readonly writeTopics?: string[];
+  /** Join, consume in and commit for these groups. */
   readonly groups?: string[];
+  /** Read these groups' committed offsets only (OffsetFetch), never join or commit. */
+  readonly describeGroups?: string[];
   /** Create, grow, configure and delete these topics (the topic provisioner). */
   readonly adminTopics?: string[];
 }
@@ -37,6 +43,12 @@ export function grantKafkaAccess(grantee: iam.IGrantable, binding: KafkaBusBindi
       resources: topicArns(access.readTopics),
     }));
   }
+  if (access.describeTopics?.length) {
+    statements.push(new iam.PolicyStatement({
+      actions: ['kafka-cluster:DescribeTopic'],
+      resources: topicArns(access.describeTopics),
+    }));
+  }
   if (access.writeTopics?.length) {
     statements.push(new iam.PolicyStatement({
       actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
@@ -47,6 +59,12 @@ export function grantKafkaAccess(grantee: iam.IGrantable, binding: KafkaBusBindi
     statements.push(new iam.PolicyStatement({
       actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
       resources: access.groups.map((g) => mskResourceArn(clusterArn, 'group', g)),
+    }));
+  }
+  if (access.describeGroups?.length) {
+    statements.push(new iam.PolicyStatement({
+      actions: ['kafka-cluster:DescribeGroup'],
+      resources: access.describeGroups.map((g) => mskResourceArn(clusterArn, 'group', g)),
     }));
   }
   if (access.adminTopics?.length) {

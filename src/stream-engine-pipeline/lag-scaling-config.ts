@@ -10,6 +10,11 @@ export function lagScalingConfig(where: string, options: LagScalingOptions = {})
   requireInteger(where, 'scaling.minTasks', options.minTasks, 0, 1000);
   requireInteger(where, 'scaling.maxTasks', options.maxTasks, 1, 1000);
   requireDuration(where, 'scaling.scaleInCooldown', options.scaleInCooldown, 0, 24 * 3_600_000);
+  requireDuration(where, 'scaling.persistentLagAfter', options.persistentLagAfter, 60_000, 24 * 3_600_000);
+  requireDuration(where, 'scaling.timeLagPerTask', options.timeLagPerTask, 1_000, 24 * 3_600_000);
+  if (options.limitToPartitionsWithLag && options.allowMoreTasksThanPartitions) {
+    invalidProp(where, 'scaling.limitToPartitionsWithLag', 'cannot be true with scaling.allowMoreTasksThanPartitions: one caps tasks below the partition count, the other allows more than it; choose one');
+  }
   const minTasks = options.minTasks ?? 0;
   const maxTasks = options.maxTasks ?? 10;
   if (minTasks > maxTasks) {
@@ -22,5 +27,9 @@ export function lagScalingConfig(where: string, options: LagScalingOptions = {})
     maxTasks,
     scaleInCooldownSeconds: (options.scaleInCooldown ?? Duration.minutes(5)).toSeconds(),
     allowMoreTasksThanPartitions: options.allowMoreTasksThanPartitions ?? false,
+    limitToPartitionsWithLag: options.limitToPartitionsWithLag ?? !options.allowMoreTasksThanPartitions,
+    persistentLagAfterSeconds: (options.persistentLagAfter ?? Duration.minutes(10)).toSeconds(),
+    excludePersistentLag: options.excludePersistentLag ?? true,
+    ...(options.timeLagPerTask ? { timeLagPerTaskSeconds: options.timeLagPerTask.toSeconds() } : {}),
   };
 }

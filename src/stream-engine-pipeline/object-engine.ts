@@ -7,8 +7,10 @@ import { EngineOptions } from './engine-options';
 import { createEngineTask, EngineContext, requireOwnTopic, validateEngineName } from './engine-task';
 import { LagScalingOptions } from './lag-scaling';
 import { lagScalingConfig } from './lag-scaling-config';
+import { OffsetReset } from './offset-reset';
 import { PipelineTopic } from './pipeline-topic';
 import { acknowledge } from '../private/nag';
+import * as env from './runtime/environment';
 import { ObjectEngineConfig } from './runtime/pipeline-config';
 
 /** Options for `StreamEnginePipeline.addObjectEngine()`. */
@@ -21,9 +23,18 @@ export interface ObjectEngineOptions extends EngineOptions {
 
   /**
    * How the engine follows its consumer lag.
-   * @default - one task per 100 messages of lag, 0 to 10 tasks, scale-in after 5 minutes
+   * @default - one task per 100 messages of lag, 0 to 10 tasks, no more than partitions with lag, scale-in after 5 minutes
    */
   readonly scaling?: LagScalingOptions;
+
+  /**
+   * Where the engine starts on a partition its group has no usable committed offset for (never
+   * committed, or deleted by retention). The engine gets it as ENGINE_OFFSET_RESET and the lag
+   * scaler counts the same: with EARLIEST the retained backlog is lag (a new engine with a
+   * backlog starts), with LATEST it is not.
+   * @default OffsetReset.EARLIEST
+   */
+  readonly offsetReset?: OffsetReset;
 }
 
 /**
@@ -71,6 +82,8 @@ export class ObjectEngine extends Construct {
       groupPattern: consumerGroup,
     }, where);
     grantScaleInProtection(task.taskDefinition.taskRole, context.cluster);
+    const offsetReset = options.offsetReset ?? OffsetReset.EARLIEST;
+    task.container.addEnvironment(env.ENV_OFFSET_RESET, offsetReset);
 
     const common = {
       cluster: context.cluster,
@@ -103,6 +116,7 @@ export class ObjectEngine extends Construct {
       inputTopic: inputTopic.topicName,
       outputTopic: (options.outputTopic ?? context.resultsTopic).topicName,
       consumerGroup,
+      offsetReset,
       scaling,
     };
   }

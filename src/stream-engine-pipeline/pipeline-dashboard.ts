@@ -24,9 +24,9 @@ export interface PipelineDashboardProps {
 }
 
 /**
- * The pipeline's dashboard and alarms, filled in as engines are added: lag and tasks per object
- * engine, running and waiting streams, failed, expired and relaunched streams, Lambda errors,
- * dead letters.
+ * The pipeline's dashboard and alarms, filled in as engines are added: lag, tasks and stuck
+ * partitions per object engine, running and waiting streams, failed, expired and relaunched
+ * streams, Lambda errors, dead letters.
  */
 export class PipelineDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
@@ -37,7 +37,7 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: PipelineDashboardProps) {
     super(scope, id);
-    this.lagWidget = new cloudwatch.GraphWidget({ title: 'Consumer lag per object engine', width: 12 });
+    this.lagWidget = new cloudwatch.GraphWidget({ title: 'Consumer lag per object engine (time lag in seconds on the right, where scaled on)', width: 12 });
     this.tasksWidget = new cloudwatch.GraphWidget({ title: 'Object engine tasks: desired (lag scaler) and running', width: 12 });
     const streamsWidget = new cloudwatch.GraphWidget({
       title: 'Streams: running and waiting (left), oldest wait in seconds (right)',
@@ -52,7 +52,7 @@ export class PipelineDashboard extends Construct {
         .map((name) => this.pipelineMetric(name, 'Sum')),
     });
     this.errorsWidget = new cloudwatch.GraphWidget({
-      title: 'Errors and dead letters',
+      title: 'Errors (left); dead letters and stuck partitions (right)',
       width: 12,
       left: [this.pipelineMetric(env.METRIC_LAG_READ_FAILURES, 'Sum')],
       right: [this.pipelineMetric(env.METRIC_DEAD_LETTERS, 'Maximum')],
@@ -70,9 +70,21 @@ export class PipelineDashboard extends Construct {
     });
   }
 
-  public addObjectEngine(name: string, service: ecs.BaseService): void {
-    this.lagWidget.addLeftMetric(this.engineMetric(env.METRIC_CONSUMER_LAG, name, 'Maximum'));
-    this.tasksWidget.addLeftMetric(this.engineMetric(env.METRIC_DESIRED_TASKS, name, 'Maximum'));
+  /** Lag, tasks and stuck partitions of an object engine; its time lag too when it scales on it. */
+  public addObjectEngine(name: string, service: ecs.BaseService, timeLag: boolean): void {
+    this.lagWidget.addLeftMetric(this.engineMetric(env.METRIC_CONSUMER_LAG, name, 'Maximum', 'lag'));
+    if (timeLag) {
+      this.lagWidget.addRightMetric(this.engineMetric(env.METRIC_TIME_LAG_SECONDS, name, 'Maximum', 'time lag (s)'));
+    }
+    this.errorsWidget.addRightMetric(this.engineMetric(env.METRIC_STUCK_PARTITIONS, name, 'Maximum', 'stuck partitions'));
+    this.alarm(`StuckPartitionsAlarm-${name}`, this.engineMetric(env.METRIC_STUCK_PARTITIONS, name, 'Maximum', 'stuck partitions'), {
+      description: `A partition of object engine '${name}' is stuck: its committed offset has not moved for scaling.persistentLagAfter while it had lag and tasks ran (a record the engine cannot get past, or a partition never committed); see the lag scaler's 'partitions stuck' log line`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.tasksWidget.addLeftMetric(this.engineMetric(env.METRIC_DESIRED_TASKS, name, 'Maximum', 'desired'));
     this.tasksWidget.addLeftMetric(new cloudwatch.Metric({
       namespace: 'ECS/ContainerInsights',
       metricName: 'RunningTaskCount',
@@ -169,14 +181,14 @@ export class PipelineDashboard extends Construct {
     });
   }
 
-  private engineMetric(metricName: string, engine: string, statistic: string): cloudwatch.Metric {
+  private engineMetric(metricName: string, engine: string, statistic: string, what: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: env.METRIC_NAMESPACE,
       metricName,
       dimensionsMap: { [env.METRIC_DIMENSION_PIPELINE]: this.props.pipelineName, [env.METRIC_DIMENSION_ENGINE]: engine },
       statistic,
       period: PERIOD,
-      label: `${engine} ${metricName === env.METRIC_CONSUMER_LAG ? 'lag' : 'desired'}`,
+      label: `${engine} ${what}`,
     });
   }
 }

@@ -153,7 +153,8 @@ export interface StreamEnginePipelineProps {
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
-   * How often the lag scaler reads consumer lag (1 to 60 seconds).
+   * How often the lag scaler reads consumer lag (1 to 60 seconds), all through the minute: each
+   * run of the every-minute schedule polls until the next run takes over.
    * @default Duration.seconds(10)
    */
   readonly lagPollInterval?: Duration;
@@ -381,11 +382,13 @@ export class StreamEnginePipeline extends Construct {
       actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [engine.service.serviceArn],
     }));
+    // It lists offsets and reads the group's committed offsets; it reads records only at the
+    // group's positions (transaction markers, time lag): never joins the group or commits.
     grantKafkaAccess(scaler, this.binding, {
       readTopics: [engine.inputTopic.topicName],
-      groups: [engine.consumerGroup],
+      describeGroups: [engine.consumerGroup],
     });
-    this.panel.addObjectEngine(name, engine.service);
+    this.panel.addObjectEngine(name, engine.service, engine._config.scaling.timeLagPerTaskSeconds !== undefined);
     return engine;
   }
 
@@ -394,7 +397,7 @@ export class StreamEnginePipeline extends Construct {
    *
    * Dead letters always; with stream engines: Coordinator errors, launch failures, a stream
    * waiting over half of maxStreamWait, failed streams, expired streams; with object engines:
-   * lag reading failures and a stopped lag scaler.
+   * lag reading failures, a stopped lag scaler and, per object engine, stuck partitions.
    */
   public get alarms(): cloudwatch.IAlarm[] {
     return [...this.panel.alarms];
@@ -514,16 +517,21 @@ export class StreamEnginePipeline extends Construct {
     const fn = this.pipelineFunction('LagScaler', LagScalerFunction, 'stream engine pipeline lag scaler (scales object engines by consumer lag)', {
       // It mostly waits between polls, and a waiting second is billed by memory size.
       memorySize: 256,
-      timeout: Duration.seconds(70),
-      // One poller at a time: two would fight over the same desired counts.
-      reservedConcurrentExecutions: 1,
+      // A run polls until the next minute's run takes over (about 60 s), or for up to 100 s when
+      // that run is late: the run's budget is the timeout less 20 s (runtime/scaler-run.ts).
+      timeout: Duration.seconds(120),
+      // Two runs overlap for a moment at each handover (the lease in the registry table says
+      // which one polls); a third is never needed.
+      reservedConcurrentExecutions: 2,
       whenEnvironmentTooLarge: 'it carries the config and service name of every object engine: split the object engines over two pipelines',
     }, true, 'lagScaler');
     skipCheckov(fn, 'CKV_AWS_116', 'The lag scaler runs every minute on a schedule with retryAttempts 0: the next run recomputes every desired count from the current lag, so a failed event needs no replay.');
+    // GetItem and UpdateItem: the lease; BatchGetItem and PutItem: the engines' state.
     this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    grantKafkaAccess(fn, this.binding, { readTopics: [this.deadLetterTopic.topicName] });
+    // the dead-letter topic's size: offsets only
+    grantKafkaAccess(fn, this.binding, { describeTopics: [this.deadLetterTopic.topicName] });
     new events.Rule(this, 'LagScalerSchedule', {
-      description: `Runs the lag scaler of pipeline ${this.pipelineName} (it polls every ${this.pollIntervalSeconds} s inside each run)`,
+      description: `Runs the lag scaler of pipeline ${this.pipelineName} (each run polls every ${this.pollIntervalSeconds} s until the next run takes over)`,
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) })],
     });
@@ -613,10 +621,12 @@ export class StreamEnginePipeline extends Construct {
     for (const engine of streamEngines) {
       if (engine._capacityProviderStrategy) capacityProviders[engine.engineName] = engine._capacityProviderStrategy.map((s) => ({ ...s }));
     }
+    // only the Coordinator launches tasks: the lag scaler's 4 KB go to its engines instead
+    const launches = engines === 'coordinator';
     return {
       cluster: this.cluster.clusterArn,
-      subnets: this.props.vpc.selectSubnets(this.busContext.vpcSubnets).subnetIds,
-      securityGroups: [this.busContext.clientSecurityGroup.securityGroupId],
+      subnets: launches ? this.props.vpc.selectSubnets(this.busContext.vpcSubnets).subnetIds : [],
+      securityGroups: launches ? [this.busContext.clientSecurityGroup.securityGroupId] : [],
       taskDefinitions: Object.fromEntries(streamEngines.map((e) => [e.engineName, e.taskDefinition.taskDefinitionArn])),
       ...(Object.keys(capacityProviders).length ? { capacityProviders } : {}),
       services: Object.fromEntries(objectEngines.map((e) => [e.engineName, e.service.serviceName])),

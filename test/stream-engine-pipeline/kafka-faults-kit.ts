@@ -11,7 +11,7 @@ import { ObjectEngineConfig, PipelineConfig } from '../../src/stream-engine-pipe
 import { LocalDynamo } from '../helpers/dynalite';
 import { KAFKA_BROKER_SCRIPT } from '../helpers/kafka-broker';
 import { RecordingLog } from '../helpers/recording-log';
-import { FakeEcs, newAdmin, REPO_ROOT, uniqueName } from './runtime/lag-scaler-kit';
+import { FakeEcs, newAdmin, newFetcher, REPO_ROOT, uniqueName } from './runtime/lag-scaler-kit';
 
 const CACHE_DIR = process.env.KAFKA_CACHE_DIR ?? path.join(REPO_ROOT, '.cache', 'kafka');
 
@@ -134,12 +134,15 @@ export interface RecordedPoll {
   readonly emf: Array<Record<string, unknown>>;
 }
 
-export function engineConfig(name: string, inputTopic: string, overrides: Partial<ObjectEngineConfig['scaling']> = {}): ObjectEngineConfig {
+/** An engine with the construct's defaults for the newer options (offset reset earliest, partitions-with-lag cap, stuck after 10 minutes). */
+export function engineConfig(name: string, inputTopic: string, overrides: Partial<ObjectEngineConfig['scaling']> = {},
+  offsetReset: ObjectEngineConfig['offsetReset'] = 'earliest'): ObjectEngineConfig {
   return {
     name,
     inputTopic,
     outputTopic: `${inputTopic}-results`,
     consumerGroup: uniqueName(`${name}-group`),
+    offsetReset,
     scaling: {
       lagPerTask: 50,
       activationLag: 1,
@@ -147,6 +150,9 @@ export function engineConfig(name: string, inputTopic: string, overrides: Partia
       maxTasks: 4,
       scaleInCooldownSeconds: 10,
       allowMoreTasksThanPartitions: false,
+      limitToPartitionsWithLag: true,
+      persistentLagAfterSeconds: 600,
+      excludePersistentLag: true,
       ...overrides,
     },
   };
@@ -185,6 +191,7 @@ export class ScalerHarness {
         services: Object.fromEntries(engines.map((e) => [e.name, `${e.name}-service`])),
       },
       createKafkaAdmin: async () => newAdmin(bootstrap, 'faults-lag-scaler') as unknown as LagAdminClient,
+      createRecordFetcher: async () => newFetcher(bootstrap, 'faults-lag-scaler-probe'),
       ecs: this.ecs,
       doc: documentClient(dynamo.client),
       registryTable: table,

@@ -55,7 +55,7 @@ describe('broker stopped mid-poll (a separate broker on its own port)', () => {
     expect(broker.pid()).toBeUndefined();
   }, 60_000);
 
-  test('the count is kept and LagReadFailures=1 while it is down; lag is read again after the restart', async () => {
+  test('KEDA #5438: the count is kept (never scaled to the maximum or to zero) and LagReadFailures=1 while it is down; lag is read again after the restart', async () => {
     const topic = uniqueName('faults-outage');
     await createTopic(brokerAdmin!, topic, PARTITIONS);
     const engine = engineConfig('outage', topic, { scaleInCooldownSeconds: 1 });

@@ -103,18 +103,40 @@ test('the bundled handler sets desired counts from real lag and never throws whe
         inputTopic: busy,
         outputTopic: 'results',
         consumerGroup: group,
-        scaling: { lagPerTask: 10, activationLag: 1, minTasks: 0, maxTasks: 10, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: true },
+        offsetReset: 'earliest',
+        scaling: {
+          lagPerTask: 10,
+          activationLag: 1,
+          minTasks: 0,
+          maxTasks: 10,
+          scaleInCooldownSeconds: 60,
+          allowMoreTasksThanPartitions: true,
+          limitToPartitionsWithLag: false,
+          persistentLagAfterSeconds: 600,
+          excludePersistentLag: true,
+        },
       },
       {
         name: 'idle',
         inputTopic: busy,
         outputTopic: 'results',
         consumerGroup: uniqueName('idle'),
-        scaling: { lagPerTask: 1000, activationLag: 500, minTasks: 0, maxTasks: 10, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: false },
+        offsetReset: 'earliest',
+        scaling: {
+          lagPerTask: 1000,
+          activationLag: 500,
+          minTasks: 0,
+          maxTasks: 10,
+          scaleInCooldownSeconds: 60,
+          allowMoreTasksThanPartitions: false,
+          limitToPartitionsWithLag: true,
+          persistentLagAfterSeconds: 600,
+          excludePersistentLag: true,
+        },
       },
     ],
     maxConcurrentStreams: 1,
-    pollIntervalSeconds: 50, // one poll per invocation keeps the test short
+    pollIntervalSeconds: 50, // with the budget below, one poll per invocation keeps the test short
   };
   desiredCounts.set('svc-detector', 0);
   desiredCounts.set('svc-idle', 0);
@@ -137,11 +159,15 @@ test('the bundled handler sets desired counts from real lag and never throws whe
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_ECS: ecsUrl,
   };
-  const run = await runBundledHandler(BUNDLE, env, [{}]);
+  // a 50 s remaining time leaves a 30 s budget: room for connecting ahead (up to 5 s, a refused
+  // connection is retried) and one 20 s poll; the next poll, 50 s on, would end after it
+  const invocation = { remainingTimeMs: 50_000 };
+  const run = await runBundledHandler(BUNDLE, env, [{ time: new Date().toISOString() }], invocation);
   expect(run.stderr).not.toMatch(/HANDLER ERROR/);
   expect(run.code).toBe(0);
   expect(run.results[0]).toMatchObject({
     polls: 1,
+    end: 'budget',
     lagReadFailures: 0,
     engines: [
       { engine: 'detector', lag: expectedLag, desired: Math.ceil(expectedLag / 10), action: 'scale-out' },
@@ -170,9 +196,10 @@ test('the bundled handler sets desired counts from real lag and never throws whe
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
   const { PIPELINE_CONFIG: _packed, ...fileEnv } = env;
-  const down = await runBundledHandler(BUNDLE, { ...fileEnv, PIPELINE_CONFIG_PATH: configPath, KAFKA_BOOTSTRAP_BROKERS: '127.0.0.1:1' }, [{}]);
+  const down = await runBundledHandler(BUNDLE, { ...fileEnv, PIPELINE_CONFIG_PATH: configPath, KAFKA_BOOTSTRAP_BROKERS: '127.0.0.1:1' },
+    [{ time: new Date().toISOString() }], invocation);
   expect(down.code).toBe(0);
-  expect(down.results[0]).toMatchObject({ polls: 1, lagReadFailures: 1 });
+  expect(down.results[0]).toMatchObject({ polls: 1, end: 'budget', lagReadFailures: 1 });
   expect(ecsCalls.filter((c) => c.target === 'UpdateService')).toEqual([]);
   // errors go to stderr, in the same JSON shape
   expect(jsonLogEntries(down.stderr)).toContainEqual({

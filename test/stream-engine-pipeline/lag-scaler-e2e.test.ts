@@ -9,7 +9,7 @@ import { startDynalite, LocalDynamo } from '../helpers/dynalite';
 import { ensureKafka } from '../helpers/kafka-broker';
 import { SILENT_LOG } from '../helpers/recording-log';
 import {
-  countMessages, createRegistryTable, createTopic, FakeEcs, newAdmin, objectEngineMain, produceKeyed, uniqueName,
+  countMessages, createRegistryTable, createTopic, FakeEcs, newAdmin, newFetcher, objectEngineMain, produceKeyed, uniqueName,
 } from './runtime/lag-scaler-kit';
 
 // End to end on this machine: a burst of media chunks on the real broker; the lag scaler (real
@@ -121,7 +121,18 @@ test('a burst is drained by engines the lag scaler starts, and it returns to zer
     inputTopic: objects,
     outputTopic: results,
     consumerGroup: uniqueName('detector'),
-    scaling: { lagPerTask: 40, activationLag: 5, minTasks: 0, maxTasks: 3, scaleInCooldownSeconds: 3, allowMoreTasksThanPartitions: false },
+    offsetReset: 'earliest',
+    scaling: {
+      lagPerTask: 40,
+      activationLag: 5,
+      minTasks: 0,
+      maxTasks: 3,
+      scaleInCooldownSeconds: 3,
+      allowMoreTasksThanPartitions: false,
+      limitToPartitionsWithLag: true,
+      persistentLagAfterSeconds: 600,
+      excludePersistentLag: true,
+    },
   };
   const config: PipelineConfig = {
     pipelineName: 'e2e',
@@ -138,6 +149,8 @@ test('a burst is drained by engines the lag scaler starts, and it returns to zer
     ENGINE_OUTPUT_TOPIC: results,
     ENGINE_DEAD_LETTER_TOPIC: deadLetter,
     ENGINE_CONSUMER_GROUP: engine.consumerGroup,
+    // the engine contract: the engine starts where the scaler counts from
+    ENGINE_OFFSET_RESET: engine.offsetReset,
     KAFKA_BOOTSTRAP_BROKERS: bootstrap,
     KAFKA_AUTH_MODE: 'plaintext',
     PLACEHOLDER_MODEL_DELAY_MS: '25',
@@ -147,6 +160,7 @@ test('a burst is drained by engines the lag scaler starts, and it returns to zer
     config,
     refs: { cluster: 'local', subnets: [], securityGroups: [], taskDefinitions: {}, services: { detector: 'detector-service' } },
     createKafkaAdmin: async () => newAdmin(bootstrap, 'e2e-lag-scaler') as unknown as LagAdminClient,
+    createRecordFetcher: async () => newFetcher(bootstrap, 'e2e-lag-scaler-probe'),
     ecs,
     doc: documentClient(dynamo.client),
     registryTable: table,

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EngineCapacity, KafkaBus, KafkaClientAuth, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
+import { EngineCapacity, KafkaBus, KafkaClientAuth, OffsetReset, StreamEnginePipeline, StreamEnginePipelineProps } from '../../src';
 import { environmentSizeBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../src/private/lambda-environment-size';
 import { RECONCILE_EVENT } from '../../src/stream-engine-pipeline/runtime/coordinator-events';
 import { launchStartedBy, taskStartedByPrefix } from '../../src/stream-engine-pipeline/runtime/engine-launcher';
@@ -18,7 +18,7 @@ const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1')
 
 type Setup = (stack: Stack, vpc: ec2.Vpc) => Partial<StreamEnginePipelineProps>;
 
-function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: Setup) {
+function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, setup?: Setup, more?: (pipeline: StreamEnginePipeline) => void) {
   const app = new App();
   const stack = new Stack(app, 'PipelineStack', { env: { account: '123456789012', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
@@ -28,6 +28,7 @@ function build(props: Partial<StreamEnginePipelineProps> = {}, engines = true, s
     pipeline.addObjectEngine('faces', { image, capacity: EngineCapacity.fargateSpot(), scaling: { lagPerTask: 50, maxTasks: 8 } });
     pipeline.addObjectEngine('labels', { image });
   }
+  more?.(pipeline);
   return { stack, pipeline, template: Template.fromStack(stack) };
 }
 
@@ -275,16 +276,27 @@ describe('object engines and the lag scaler', () => {
     expect(services.some((s) => JSON.stringify(s.Properties.CapacityProviderStrategy ?? []).includes('FARGATE_SPOT'))).toBe(true);
   });
 
-  test('the lag scaler: one at a time, in the VPC, every minute, allowed to update only its services', () => {
+  test('the lag scaler: two runs at most (one polls, the lease decides), in the VPC, every minute, allowed to update only its services', () => {
     const { template } = build();
     const scaler = functionByDescription(template, 'lag scaler');
-    expect(scaler.Properties.ReservedConcurrentExecutions).toBe(1);
+    // a run polls until the next minute's run takes the lease, so two overlap at each handover
+    expect(scaler.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(scaler.Properties.Timeout).toBe(120);
     expect(scaler.Properties.VpcConfig.SubnetIds).toHaveLength(2);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     const updates = statementsOf(template, 'LagScalerRole').filter((s) => JSON.stringify(s.Action).includes('ecs:UpdateService'));
     expect(updates.map((s) => s.Resource.Ref).sort()).toEqual([
       expect.stringMatching(/ObjectEnginefacesService/), expect.stringMatching(/ObjectEnginelabelsService/),
     ]);
+  });
+
+  test('the lag scaler\'s Kafka access is read-only: it describes the groups, never joins, commits or alters them', () => {
+    const { template } = build();
+    const actions = statementsOf(template, 'LagScalerRole').flatMap((s) => [].concat(s.Action) as string[]).filter((a) => a.startsWith('kafka-cluster:'));
+    expect([...new Set(actions)].sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeGroup', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData']);
+    const groups = statementsOf(template, 'LagScalerRole').filter((s) => JSON.stringify(s.Resource).includes(':group/'));
+    expect(groups.map((s) => s.Action)).toEqual(groups.map(() => 'kafka-cluster:DescribeGroup'));
+    expect(groups).toHaveLength(2);
   });
 
   test('the Lambdas get the pipeline config, compressed: the Coordinator every stream engine, the lag scaler every object engine and its scaling rules', () => {
@@ -310,6 +322,40 @@ describe('object engines and the lag scaler', () => {
     expect(refsOf(coordinator)).toContain('\\"services\\":{}');
     expect(refsOf(scaler)).toMatch(/\\"faces\\":.*ObjectEnginefacesService/);
     expect(refsOf(scaler)).toContain('\\"taskDefinitions\\":{}');
+  });
+
+  test('the scaling semantics reach the lag scaler with their defaults, and offsetReset reaches both the engine (ENGINE_OFFSET_RESET) and the scaler', () => {
+    const { template } = build({}, true, undefined, (pipeline) => pipeline.addObjectEngine('ocr', {
+      image,
+      offsetReset: OffsetReset.LATEST,
+      scaling: {
+        persistentLagAfter: Duration.minutes(3),
+        excludePersistentLag: false,
+        timeLagPerTask: Duration.seconds(30),
+        limitToPartitionsWithLag: false,
+      },
+    }));
+    const scaler = functionByDescription(template, 'lag scaler');
+    const engines = (JSON.parse(gunzipSync(Buffer.from(scaler.Properties.Environment.Variables.PIPELINE_CONFIG, 'base64')).toString()) as PipelineConfig).objectEngines;
+    const byName = new Map(engines.map((e) => [e.name, e]));
+    expect(byName.get('labels')).toMatchObject({
+      offsetReset: 'earliest',
+      scaling: { limitToPartitionsWithLag: true, persistentLagAfterSeconds: 600, excludePersistentLag: true },
+    });
+    expect(byName.get('labels')!.scaling.timeLagPerTaskSeconds).toBeUndefined();
+    expect(byName.get('ocr')).toMatchObject({
+      offsetReset: 'latest',
+      scaling: { limitToPartitionsWithLag: false, persistentLagAfterSeconds: 180, excludePersistentLag: false, timeLagPerTaskSeconds: 30 },
+    });
+    const offsetResetOf = (engine: string) => {
+      const environments = Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((d: any) => d.Properties.ContainerDefinitions[0].Environment ?? []);
+      const environment = environments.find((vars) => vars.some((v: any) => v.Name === 'ENGINE_CONSUMER_GROUP' && v.Value === `media.object-engine.${engine}`));
+      return environment.find((v: any) => v.Name === 'ENGINE_OFFSET_RESET')?.Value;
+    };
+    expect(offsetResetOf('ocr')).toBe('latest');
+    expect(offsetResetOf('labels')).toBe('earliest');
+    // the time-lag engine's age is on the dashboard
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain('TimeLagSeconds');
   });
 
   test('the Coordinator gets the scheduling rules in seconds: defaults, and the props when given', () => {
@@ -440,8 +486,11 @@ describe('Lambda environment size (4 KB)', () => {
     }
   }, 60_000);
 
-  test('one object engine more fails at synth, naming the pipeline, the Lambda and what to do', () => {
-    const { stack } = engines(16, 17);
+  test('the lag scaler carries no subnets or security groups (it launches nothing): 19 object engines fit, the 20th fails at synth, naming the pipeline, the Lambda and what to do', () => {
+    const fits = engines(16, 19).stack;
+    expect(() => Template.fromStack(fits)).not.toThrow();
+    expect(environmentSizeBytes(lambdaOf(fits, 'LagScaler'))).toBeGreaterThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES - 156);
+    const { stack } = engines(16, 20);
     expect(() => Template.fromStack(stack)).toThrow(
       /StreamEnginePipeline 'Media': the LagScaler Lambda's environment variables would take about \d+ bytes, over Lambda's limit of 4096 \(values known only at deploy time, such as ARNs, count 128 bytes each\); it carries the config and service name of every object engine: split the object engines over two pipelines/,
     );
@@ -461,19 +510,27 @@ describe('Lambda environment size (4 KB)', () => {
 });
 
 describe('operations', () => {
-  test('a dashboard and alarms for dead letters, Coordinator, launches, waiting, failed and expired streams, and lag reading', () => {
+  test('a dashboard and alarms for dead letters, Coordinator, launches, waiting, failed and expired streams, lag reading and stuck partitions', () => {
     const { template, pipeline } = build();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
     for (const metric of [
       'ConsumerLag', 'DesiredTasks', 'RunningTaskCount', 'ActiveStreams', 'StreamsWaiting', 'OldestStreamWaitSeconds',
-      'StreamsFailed', 'StreamsExpired', 'EngineRelaunches', 'LaunchFailures', 'DeadLetterMessages', 'LagReadFailures',
+      'StreamsFailed', 'StreamsExpired', 'EngineRelaunches', 'LaunchFailures', 'DeadLetterMessages', 'LagReadFailures', 'StuckPartitions',
     ]) {
       expect(body).toContain(metric);
     }
     expect(body).not.toContain('StreamsRejected');
-    expect(pipeline.alarms).toHaveLength(8);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // 8 for the pipeline, and one stuck-partition alarm per object engine (faces, labels)
+    expect(pipeline.alarms).toHaveLength(10);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    for (const engine of ['faces', 'labels']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp(`object engine '${engine}' is stuck`),
+        Threshold: 1,
+        Metrics: [Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'StuckPartitions' }) }) })],
+      });
+    }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -506,15 +563,15 @@ describe('operations', () => {
     const given = stackOf(true);
     const topics = Object.keys(given.template.findResources('AWS::SNS::Topic')).sort();
     expect(topics).toEqual([expect.stringMatching(/^Chat/), expect.stringMatching(/^Oncall/)]);
-    expect(alarms(given.template)).toHaveLength(8);
+    expect(alarms(given.template)).toHaveLength(10);
     for (const alarm of alarms(given.template)) {
       expect(alarm.AlarmActions.map((a: any) => a.Ref).sort()).toEqual(topics);
       expect(alarm.OKActions.map((a: any) => a.Ref).sort()).toEqual(topics);
     }
-    expect(given.pipeline.alarms).toHaveLength(8);
+    expect(given.pipeline.alarms).toHaveLength(10);
 
     const none = stackOf(false);
-    expect(alarms(none.template)).toHaveLength(8);
+    expect(alarms(none.template)).toHaveLength(10);
     for (const alarm of alarms(none.template)) {
       expect(alarm.AlarmActions).toBeUndefined();
       expect(alarm.OKActions).toBeUndefined();

@@ -47,6 +47,13 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['lagPerTask 0', withPipeline((p) => p.addObjectEngine('faces', { image, scaling: { lagPerTask: 0 } })), /scaling.lagPerTask must be a whole number from 1 to 10000000; got 0/],
   ['minTasks above maxTasks', withPipeline((p) => p.addObjectEngine('faces', { image, scaling: { minTasks: 5, maxTasks: 2 } })), /scaling.minTasks must not be above scaling.maxTasks \(2\); got 5/],
   ['more tasks than partitions', withPipeline((p) => p.addObjectEngine('faces', { image, scaling: { maxTasks: 20 } })), /scaling.maxTasks \(20\) must not be above the 12 partitions of 'Pipeline.objects'/],
+  ['persistentLagAfter under a minute', withPipeline((p) => p.addObjectEngine('faces', { image, scaling: { persistentLagAfter: Duration.seconds(30) } })),
+    /scaling.persistentLagAfter must be from 1 minute\(s\) to 1 day\(s\); got 30 seconds/],
+  ['timeLagPerTask under a second', withPipeline((p) => p.addObjectEngine('faces', { image, scaling: { timeLagPerTask: Duration.millis(500) } })),
+    /scaling.timeLagPerTask must be from 1 second\(s\) to 1 day\(s\); got 500 millis/],
+  ['limitToPartitionsWithLag with allowMoreTasksThanPartitions',
+    withPipeline((p) => p.addObjectEngine('faces', { image, scaling: { limitToPartitionsWithLag: true, allowMoreTasksThanPartitions: true } })),
+    /scaling.limitToPartitionsWithLag cannot be true with scaling.allowMoreTasksThanPartitions/],
   ['a topic of another pipeline', () => {
     const stack = new Stack(new App(), 'S');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });

@@ -32,7 +32,7 @@ export const ENV_STREAM_PARTITIONS = 'ENGINE_STREAM_PARTITIONS';
 export const ENV_START_TIMESTAMP = 'ENGINE_START_TIMESTAMP_MS';
 /** Local runs only: the task id heartbeats carry (on ECS, engines read it from the task metadata endpoint). */
 export const ENV_TASK_ID = 'ENGINE_TASK_ID';
-/** Object engines only: where a partition the group never committed starts (`earliest`: what the lag scaler counts). */
+/** Object engines only: `earliest` or `latest`, where a partition without a usable committed offset starts (the lag scaler counts the same). */
 export const ENV_OFFSET_RESET = 'ENGINE_OFFSET_RESET';
 
 // --- pipeline Lambdas ---
@@ -56,6 +56,10 @@ export const METRIC_DIMENSION_ENGINE = 'Engine';
 export const METRIC_CONSUMER_LAG = 'ConsumerLag';
 /** Lag scaler, per object engine: the desired count it set. */
 export const METRIC_DESIRED_TASKS = 'DesiredTasks';
+/** Lag scaler, per object engine: partitions whose position has not moved for persistentLagAfter while they had lag and tasks ran. */
+export const METRIC_STUCK_PARTITIONS = 'StuckPartitions';
+/** Lag scaler, per object engine with timeLagPerTask: age in seconds of the oldest record still to consume. */
+export const METRIC_TIME_LAG_SECONDS = 'TimeLagSeconds';
 /** Lag scaler: 1 per poll in which some engine's lag could not be read (Kafka down, topic gone); its count was kept. */
 export const METRIC_LAG_READ_FAILURES = 'LagReadFailures';
 /** Lag scaler: messages on the dead-letter topic (end offsets minus earliest offsets). */

@@ -4,25 +4,27 @@
  *
  * 1. Metadata of every topic at once (forced refresh, so partitions added since the last poll
  *    are seen: the client's cached metadata would otherwise hide them from listOffsets);
- * 2. ListOffsets "latest" for every partition (one request per partition leader);
- * 3. OffsetFetch for every group in one call (one FindCoordinator for all groups, then one
- *    OffsetFetch per coordinator carrying all of its groups);
- * 4. only when some group has no committed offset on some partition: ListOffsets "earliest"
- *    for those partitions.
+ * 2. at the same time, ListOffsets "latest" for every partition (one request per partition
+ *    leader) and OffsetFetch for every group in one call (one FindCoordinator for all groups,
+ *    then one OffsetFetch per coordinator carrying all of its groups);
+ * 3. only for partitions where some group has lag or no commit: ListOffsets "earliest" (the log
+ *    start offset, below which retention has deleted the records).
  *
- * lag(partition) = end offset - committed offset (never below 0).
- *
- * A partition on which the group has NO committed offset is reported with `uncommitted: true`
- * and lag = end offset - earliest retained offset: everything still retained counts as pending.
- * That is what a consumer that starts from the earliest offset (the engines' setting) would
- * have to read, and it keeps a brand-new group with a backlog from looking idle (lag 0) and
- * never getting its first task. (A consumer reset to "latest" would skip that backlog; then the
- * reported lag overstates the work until the first commit, which only costs one early task.)
+ * Each partition's lag counts the records the group's consumer will still read: from where it
+ * reads next (`readFrom`) to the end offset.
+ * - committed offset at or above the log start: it reads from the committed offset;
+ * - no committed offset, or one below the log start (retention deleted the records it would
+ *   read next, KEDA #7936): the consumer resets by its offset reset policy, which the engine
+ *   contract gives the engine (ENGINE_OFFSET_RESET): `earliest` reads from the log start (the
+ *   retained backlog counts, so a new group with a backlog gets its first task), `latest` from
+ *   the end (nothing counts).
+ * Records that retention deleted never count.
  *
  * A topic that cannot be read (deleted, never created) fails only the pairs on that topic;
  * anything else that fails (broker unreachable, authentication) rejects the whole read.
  */
 import type * as PlatformaticKafka from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import { OffsetResetPolicy } from './pipeline-config';
 
 /** The part of @platformatic/kafka's Admin the reader uses (a real Admin fits). */
 export type LagAdmin = Pick<PlatformaticKafka.Admin, 'metadata' | 'listOffsets' | 'listConsumerGroupOffsets'>;
@@ -32,18 +34,25 @@ export interface LagQuery {
   readonly key: string;
   readonly topic: string;
   readonly group: string;
+  /** Where the group's consumers start without a usable committed offset. */
+  readonly offsetReset: OffsetResetPolicy;
 }
 
 export interface PartitionLag {
   readonly partition: number;
+  /** Broker id of the partition's leader (where its records are read). */
+  readonly leader: number;
   /** The offset the next produced message gets (log end offset). */
   readonly endOffset: number;
   /** The group's committed offset, or undefined when it has none on this partition. */
   readonly committedOffset?: number;
-  /** Set when the group has no committed offset: lag counts from the earliest retained offset. */
+  /** Set when the group has no committed offset on this partition. */
   readonly uncommitted: boolean;
-  /** Earliest retained offset (only read for uncommitted partitions). */
+  /** Earliest retained offset (the log start; read only where the group has lag or no commit). */
   readonly earliestOffset?: number;
+  /** Where the group's consumer reads next (see the file comment). */
+  readonly readFrom: number;
+  /** endOffset - readFrom, never below 0. */
   readonly lag: number;
 }
 
@@ -51,6 +60,8 @@ export interface LagReading {
   readonly ok: true;
   readonly key: string;
   readonly topic: string;
+  /** The topic's id (Fetch requests name topics by id). */
+  readonly topicId: string;
   readonly group: string;
   /** Sum of the partitions' lag. */
   readonly totalLag: number;
@@ -73,6 +84,12 @@ export interface LagReadError {
 
 export type LagResult = LagReading | LagReadError;
 
+interface TopicLayout {
+  readonly id: string;
+  /** Leader broker id by partition index. */
+  readonly leaders: number[];
+}
+
 const LATEST = -1n;
 const EARLIEST = -2n;
 
@@ -88,33 +105,34 @@ export async function readLag(admin: LagAdmin, queries: readonly LagQuery[]): Pr
   const topicNames = [...new Set(queries.map((q) => q.topic))];
 
   // 1. partitions per topic; missing topics fail only their own queries
-  const { partitions, topicErrors } = await topicPartitions(admin, topicNames);
+  const { layouts, topicErrors } = await topicLayouts(admin, topicNames);
   for (const q of queries) {
     const problem = topicErrors.get(q.topic);
     if (problem) {
       results.set(q.key, { ok: false, key: q.key, topic: q.topic, group: q.group, ...problem });
     }
   }
-  const readable = queries.filter((q) => partitions.has(q.topic));
+  const readable = queries.filter((q) => layouts.has(q.topic));
   if (readable.length === 0) {
     return results;
   }
+  const partitionsOf = (topic: string) => range(layouts.get(topic)!.leaders.length);
 
-  // 2. end offsets
-  const endOffsets = await listOffsets(admin, [...partitions].map(([name, count]) => ({ name, partitions: range(count) })), LATEST);
-
-  // 3. committed offsets of every group, in one call
+  // 2. end offsets and the committed offsets of every group, at once
   const topicsByGroup = new Map<string, Set<string>>();
   for (const q of readable) {
     topicsByGroup.set(q.group, (topicsByGroup.get(q.group) ?? new Set()).add(q.topic));
   }
+  const [endOffsets, groups] = await Promise.all([
+    listOffsets(admin, [...layouts.keys()].map((name) => ({ name, partitions: partitionsOf(name) })), LATEST),
+    admin.listConsumerGroupOffsets({
+      groups: [...topicsByGroup].map(([groupId, topics]) => ({
+        groupId,
+        topics: [...topics].map((name) => ({ name, partitionIndexes: partitionsOf(name) })),
+      })),
+    }),
+  ]);
   const committed = new Map<string, bigint>(); // `${group}\0${topic}\0${partition}` -> offset
-  const groups = await admin.listConsumerGroupOffsets({
-    groups: [...topicsByGroup].map(([groupId, topics]) => ({
-      groupId,
-      topics: [...topics].map((name) => ({ name, partitionIndexes: range(partitions.get(name)!) })),
-    })),
-  });
   for (const group of groups) {
     for (const topic of group.topics) {
       for (const p of topic.partitions) {
@@ -125,11 +143,12 @@ export async function readLag(admin: LagAdmin, queries: readonly LagQuery[]): Pr
     }
   }
 
-  // 4. earliest offsets, only where some group has no commit
+  // 3. log start offsets, only where some group has lag or no commit
   const needEarliest = new Map<string, Set<number>>();
   for (const q of readable) {
-    for (const partition of range(partitions.get(q.topic)!)) {
-      if (!committed.has(`${q.group}\0${q.topic}\0${partition}`)) {
+    for (const partition of partitionsOf(q.topic)) {
+      const done = committed.get(`${q.group}\0${q.topic}\0${partition}`);
+      if (done === undefined || done < (endOffsets.get(`${q.topic}\0${partition}`) ?? 0n)) {
         needEarliest.set(q.topic, (needEarliest.get(q.topic) ?? new Set()).add(partition));
       }
     }
@@ -139,20 +158,28 @@ export async function readLag(admin: LagAdmin, queries: readonly LagQuery[]): Pr
     : await listOffsets(admin, [...needEarliest].map(([name, set]) => ({ name, partitions: [...set] })), EARLIEST);
 
   for (const q of readable) {
+    const layout = layouts.get(q.topic)!;
     const perPartition: PartitionLag[] = [];
     let totalLag = 0;
     let uncommittedPartitions = 0;
-    for (const partition of range(partitions.get(q.topic)!)) {
+    for (const partition of partitionsOf(q.topic)) {
       const end = endOffsets.get(`${q.topic}\0${partition}`) ?? 0n;
       const done = committed.get(`${q.group}\0${q.topic}\0${partition}`);
-      let entry: PartitionLag;
-      if (done === undefined) {
-        const earliest = earliestOffsets.get(`${q.topic}\0${partition}`) ?? 0n;
-        entry = { partition, endOffset: Number(end), uncommitted: true, earliestOffset: Number(earliest), lag: positive(end - earliest) };
-        uncommittedPartitions++;
-      } else {
-        entry = { partition, endOffset: Number(end), committedOffset: Number(done), uncommitted: false, lag: positive(end - done) };
-      }
+      const earliest = earliestOffsets.get(`${q.topic}\0${partition}`);
+      // a commit below the log start points at deleted records: the consumer resets as if it had none
+      const usable = done !== undefined && (earliest === undefined || done >= earliest) ? done : undefined;
+      const readFrom = usable ?? (q.offsetReset === 'earliest' ? earliest ?? 0n : end);
+      const entry: PartitionLag = {
+        partition,
+        leader: layout.leaders[partition],
+        endOffset: Number(end),
+        ...(done !== undefined ? { committedOffset: Number(done) } : {}),
+        uncommitted: done === undefined,
+        ...(earliest !== undefined ? { earliestOffset: Number(earliest) } : {}),
+        readFrom: Number(readFrom),
+        lag: positive(end - readFrom),
+      };
+      if (entry.uncommitted) uncommittedPartitions++;
       totalLag += entry.lag;
       perPartition.push(entry);
     }
@@ -160,6 +187,7 @@ export async function readLag(admin: LagAdmin, queries: readonly LagQuery[]): Pr
       ok: true,
       key: q.key,
       topic: q.topic,
+      topicId: layout.id,
       group: q.group,
       totalLag,
       partitionCount: perPartition.length,
@@ -195,18 +223,22 @@ export function isUnknownTopicError(error: unknown): boolean {
   return e?.code === 'PLT_KFK_USER' && /^Unknown topic/.test(e.message ?? '');
 }
 
-async function topicPartitions(admin: LagAdmin, topics: string[]): Promise<{
-  partitions: Map<string, number>;
+async function topicLayouts(admin: LagAdmin, topics: string[]): Promise<{
+  layouts: Map<string, TopicLayout>;
   topicErrors: Map<string, { error: string; topicMissing: boolean }>;
 }> {
-  const partitions = new Map<string, number>();
+  const layouts = new Map<string, TopicLayout>();
   const topicErrors = new Map<string, { error: string; topicMissing: boolean }>();
+  const layoutOf = (metadata: PlatformaticKafka.ClusterMetadata, name: string): TopicLayout => {
+    const topic = metadata.topics.get(name);
+    return { id: topic?.id ?? '', leaders: (topic?.partitions ?? []).map((p) => p.leader) };
+  };
   try {
     const metadata = await admin.metadata({ topics, forceUpdate: true });
     for (const name of topics) {
-      partitions.set(name, metadata.topics.get(name)?.partitionsCount ?? 0);
+      layouts.set(name, layoutOf(metadata, name));
     }
-    return { partitions, topicErrors };
+    return { layouts, topicErrors };
   } catch (error) {
     if (!isUnknownTopicError(error)) {
       throw error; // Kafka itself cannot be read
@@ -215,18 +247,18 @@ async function topicPartitions(admin: LagAdmin, topics: string[]): Promise<{
   // some topic is missing: find out which, one topic at a time
   const answers = await Promise.all(topics.map((name) =>
     admin.metadata({ topics: [name], forceUpdate: true }).then(
-      (metadata) => ({ name, count: metadata.topics.get(name)?.partitionsCount ?? 0 }),
+      (metadata) => ({ name, layout: layoutOf(metadata, name) }),
       (error: unknown) => ({ name, error }))));
   for (const answer of answers) {
-    if ('count' in answer) {
-      partitions.set(answer.name, answer.count);
+    if ('layout' in answer) {
+      layouts.set(answer.name, answer.layout);
     } else if (isUnknownTopicError(answer.error)) {
       topicErrors.set(answer.name, { error: `topic ${answer.name} does not exist`, topicMissing: true });
     } else {
       topicErrors.set(answer.name, { error: `metadata of topic ${answer.name} failed: ${describeError(answer.error)}`, topicMissing: false });
     }
   }
-  return { partitions, topicErrors };
+  return { layouts, topicErrors };
 }
 
 async function listOffsets(admin: LagAdmin, topics: Array<{ name: string; partitions: number[] }>,

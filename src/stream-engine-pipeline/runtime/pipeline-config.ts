@@ -52,13 +52,26 @@ export interface LagScalingConfig {
   readonly scaleInCooldownSeconds: number;
   /** Allow more tasks than the topic has partitions (extra tasks would idle). */
   readonly allowMoreTasksThanPartitions: boolean;
+  /** No more tasks than partitions that have lag (a task without a lagged partition idles). */
+  readonly limitToPartitionsWithLag: boolean;
+  /** A partition counts as stuck when its consumer position has not moved for this long while it had lag and tasks ran. */
+  readonly persistentLagAfterSeconds: number;
+  /** Stuck partitions stop driving scale-out (they keep at most one task); otherwise they count like any lag. */
+  readonly excludePersistentLag: boolean;
+  /** One task per this much time lag (age of the oldest unconsumed record); absent: message lag only. */
+  readonly timeLagPerTaskSeconds?: number;
 }
+
+/** Where a consumer starts on a partition its group never committed (or whose commit retention deleted). */
+export type OffsetResetPolicy = 'earliest' | 'latest';
 
 export interface ObjectEngineConfig {
   readonly name: string;
   readonly inputTopic: string;
   readonly outputTopic: string;
   readonly consumerGroup: string;
+  /** The engine's ENGINE_OFFSET_RESET: what the scaler counts for uncommitted partitions. */
+  readonly offsetReset: OffsetResetPolicy;
   readonly scaling: LagScalingConfig;
 }
 

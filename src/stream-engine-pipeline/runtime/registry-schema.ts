@@ -9,6 +9,7 @@
  * | stream pointer  | `stream#<streamId>`  | `stream`                    | Coordinator (stream-registry.ts) |
  * | scheduler lease | `scheduler`          | `lease`                     | Coordinator (scheduler-lease.ts) |
  * | scaler state    | `scaler`             | `engine#<name>`             | lag scaler (lag-scaler.ts)       |
+ * | scaler lease    | `scaler`             | `lease`                     | lag scaler (scaler-lease.ts)     |
  *
  * Every open stream lives in the one `queue` partition, sorted by arrival, so one strongly
  * consistent Query gives the scheduler the whole queue in order; its whole state (and each of its
@@ -16,6 +17,7 @@
  * pointer finds a stream's queue item from its id and keeps the outcome after the stream leaves
  * the queue (with `expiresAt`, the table's TTL attribute).
  */
+import type { PartitionWatches } from './persistent-lag';
 import type { ScalerState } from './scaling-decision';
 
 export const REGISTRY_PARTITION_KEY = 'pk';
@@ -52,6 +54,10 @@ export function schedulerLeaseKey(): RegistryKey {
 
 export function scalerStateKey(engine: string): RegistryKey {
   return { pk: 'scaler', sk: `engine#${engine}` };
+}
+
+export function scalerLeaseKey(): RegistryKey {
+  return { pk: 'scaler', sk: 'lease' };
 }
 
 /** Where a stream is: waiting for a slot, running (holds a slot), or one of the ends. */
@@ -145,9 +151,23 @@ export interface SchedulerLeaseItem extends RegistryKey {
 
 /** The lag scaler's memory of one object engine, and what it last did. */
 export interface ScalerStateItem extends RegistryKey, ScalerState {
+  /** Partitions whose position has not moved (persistent-lag.ts), by partition number. */
+  readonly partitions?: PartitionWatches;
+  /** The lease epoch of the run that wrote it: a run never overwrites what a newer run wrote. */
+  readonly runEpoch?: number;
   /** Epoch ms of the poll that wrote it. */
   readonly updatedAt: number;
   readonly reason: string;
   readonly desiredCount?: number;
   readonly lag?: number;
+}
+
+/** Which run of the lag scaler polls: the newest takes over, an older one stops at its next poll. */
+export interface ScalerLeaseItem extends RegistryKey {
+  /** The holding run (its Lambda request id). */
+  readonly holder: string;
+  /** Newer runs have higher epochs (epoch ms of the schedule event that started the run). */
+  readonly epoch: number;
+  /** Epoch ms the holder took it. */
+  readonly takenAt: number;
 }

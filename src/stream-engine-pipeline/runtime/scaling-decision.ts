@@ -4,12 +4,15 @@
  *
  * Rules, in order:
  * 1. Lag unknown (read failed, topic missing) -> keep the current count (never scale on missing
- *    data, least of all to zero), and restart any scale-in wait.
- * 2. wanted = ceil(lag / lagPerTask).
+ *    data, least of all to zero: KEDA #5438), and restart any scale-in wait.
+ * 2. wanted = ceil(lag / lagPerTask), or with timeLagPerTask the larger of that and
+ *    ceil(timeLag / timeLagPerTask). `lag` leaves out stuck partitions when they are excluded.
  * 3. At zero tasks the first task starts only when lag >= activationLag (below it: stay at 0).
  * 4. wanted is capped by the topic's partition count (a group cannot use more consumers than
- *    partitions) unless allowMoreTasksThanPartitions, then clamped to [minTasks, maxTasks]
- *    (minTasks wins over the partition cap: it is an explicit floor).
+ *    partitions) unless allowMoreTasksThanPartitions, by the partitions that have lag when
+ *    limitToPartitionsWithLag (a task holding no lagged partition idles) and by maxTasks; stuck
+ *    partitions that are excluded keep one task (it picks the partition up again once the cause
+ *    is gone); minTasks is the floor (it wins over the caps: it is explicit).
  * 5. wanted > current -> scale OUT at once.
  * 6. wanted < current -> scale IN only once a lower count has been wanted at every poll for
  *    scaleInCooldownSeconds; then go to the HIGHEST count wanted during that wait. Any poll that
@@ -31,10 +34,16 @@ export interface ScalerState {
 }
 
 export interface LagInput {
-  /** Total lag of the group over all partitions; undefined when it could not be read. */
+  /** Lag that drives scaling (stuck partitions left out when excluded); undefined when it could not be read. */
   readonly totalLag?: number;
   /** Partitions of the input topic; undefined when unknown. */
   readonly partitions?: number;
+  /** Partitions whose lag drives scaling; undefined when unknown. */
+  readonly partitionsWithLag?: number;
+  /** Stuck partitions left out of `totalLag` (each engine with any keeps one task). */
+  readonly stuckPartitions?: number;
+  /** Age in seconds of the oldest record still to consume; undefined when not measured. */
+  readonly timeLagSeconds?: number;
   /** Why the lag is unknown (used in the reason). */
   readonly error?: string;
 }
@@ -82,6 +91,11 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
   const perTask = Math.max(1, config.lagPerTask);
   let wanted = Math.ceil(totalLag / perTask);
   const why: string[] = [`lag ${totalLag} at ${perTask} per task asks for ${tasks(wanted)}`];
+  if (config.timeLagPerTaskSeconds && lag.timeLagSeconds !== undefined) {
+    const byTime = Math.ceil(Math.max(0, lag.timeLagSeconds) / config.timeLagPerTaskSeconds);
+    why.push(`time lag ${Math.round(lag.timeLagSeconds)} s at ${config.timeLagPerTaskSeconds} s per task asks for ${tasks(byTime)}`);
+    wanted = Math.max(wanted, byTime);
+  }
   if (current === 0 && wanted > 0 && totalLag < config.activationLag) {
     wanted = 0;
     why.push(`below the activation lag ${config.activationLag}`);
@@ -90,9 +104,17 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     wanted = lag.partitions;
     why.push(`capped at ${lag.partitions} partitions`);
   }
+  if (config.limitToPartitionsWithLag && lag.partitionsWithLag !== undefined && wanted > lag.partitionsWithLag) {
+    wanted = lag.partitionsWithLag;
+    why.push(`capped at the ${lag.partitionsWithLag} partition${lag.partitionsWithLag === 1 ? '' : 's'} with lag`);
+  }
   if (wanted > config.maxTasks) {
     wanted = config.maxTasks;
     why.push(`capped at maxTasks ${config.maxTasks}`);
+  }
+  if (lag.stuckPartitions && wanted < 1) {
+    wanted = 1;
+    why.push(`one task kept for ${lag.stuckPartitions} stuck partition${lag.stuckPartitions === 1 ? '' : 's'}`);
   }
   if (wanted < config.minTasks) {
     wanted = config.minTasks;

@@ -1,6 +1,7 @@
 import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { commitOffsets, consumeAndCommit, createTopic, endOffsets, newAdmin, produceKeyed, uniqueName } from './lag-scaler-kit';
 import { LagReading, readLag } from '../../../src/stream-engine-pipeline/runtime/lag-reader';
+import { LagScalingConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { decideScaling } from '../../../src/stream-engine-pipeline/runtime/scaling-decision';
 import { ensureKafka } from '../../helpers/kafka-broker';
 
@@ -42,7 +43,7 @@ describe('lag reader (real broker)', () => {
   test('a group that consumed and committed part of the topic: lag per partition = end - committed', async () => {
     const group = uniqueName('consumer');
     const read = await consumeAndCommit(bootstrap, group, topic, 120);
-    const lag = reading((await readLag(admin, [{ key: 'engine', topic, group }])).get('engine'));
+    const lag = reading((await readLag(admin, [{ key: 'engine', topic, group, offsetReset: 'earliest' }])).get('engine'));
 
     expect(lag.partitionCount).toBe(PARTITIONS);
     let total = 0;
@@ -66,7 +67,7 @@ describe('lag reader (real broker)', () => {
     const group = uniqueName('exact');
     const committed = new Map([...ends].map(([p, end]) => [p, Math.floor(end / 2)]));
     await commitOffsets(admin, group, topic, committed);
-    const lag = reading((await readLag(admin, [{ key: 'e', topic, group }])).get('e'));
+    const lag = reading((await readLag(admin, [{ key: 'e', topic, group, offsetReset: 'earliest' }])).get('e'));
     expect(lag.uncommittedPartitions).toBe(0);
     for (const p of lag.partitions) {
       expect(p.committedOffset).toBe(committed.get(p.partition));
@@ -75,19 +76,56 @@ describe('lag reader (real broker)', () => {
   });
 
   test('a group with no commits reports every partition uncommitted, lag = the whole retained backlog', async () => {
-    const lag = reading((await readLag(admin, [{ key: 'new', topic, group: uniqueName('never') }])).get('new'));
+    const lag = reading((await readLag(admin, [{ key: 'new', topic, group: uniqueName('never'), offsetReset: 'earliest' }])).get('new'));
     expect(lag.uncommittedPartitions).toBe(PARTITIONS);
     expect(lag.partitions.every((p) => p.uncommitted && p.committedOffset === undefined)).toBe(true);
     expect(lag.totalLag).toBe(MESSAGES);
   });
 
-  test('records deleted by retention do not count for an uncommitted group (lag from the earliest offset)', async () => {
-    const small = uniqueName('lag-retained');
-    await createTopic(admin, small, 1);
-    await produceKeyed(bootstrap, small, 50, 1);
-    await admin.deleteRecords({ topics: [{ name: small, partitions: [{ partition: 0, offset: 20n }] }] });
-    const lag = reading((await readLag(admin, [{ key: 'x', topic: small, group: uniqueName('g') }])).get('x'));
-    expect(lag.partitions[0]).toMatchObject({ uncommitted: true, earliestOffset: 20, endOffset: 50, lag: 30 });
+  describe('KEDA #7936: records deleted by retention never count as lag', () => {
+    // deleteRecords moves the log start as retention does: offsets 0..19 are gone
+    let small: string;
+    beforeAll(async () => {
+      small = uniqueName('lag-retained');
+      await createTopic(admin, small, 1);
+      await produceKeyed(bootstrap, small, 50, 1);
+      await admin.deleteRecords({ topics: [{ name: small, partitions: [{ partition: 0, offset: 20n }] }] });
+    });
+
+    test('a group that never committed counts the retained records (earliest) or none (latest)', async () => {
+      const group = uniqueName('g');
+      const results = await readLag(admin, [
+        { key: 'earliest', topic: small, group, offsetReset: 'earliest' },
+        { key: 'latest', topic: small, group, offsetReset: 'latest' },
+      ]);
+      expect(reading(results.get('earliest')).partitions[0]).toEqual({
+        partition: 0, leader: expect.any(Number), endOffset: 50, uncommitted: true, earliestOffset: 20, readFrom: 20, lag: 30,
+      });
+      expect(reading(results.get('latest')).partitions[0]).toEqual({
+        partition: 0, leader: expect.any(Number), endOffset: 50, uncommitted: true, earliestOffset: 20, readFrom: 50, lag: 0,
+      });
+    });
+
+    test('a committed offset below the log start: the consumer resets, so earliest counts from the log start, latest nothing', async () => {
+      const group = uniqueName('g');
+      await commitOffsets(admin, group, small, new Map([[0, 5]])); // the records from 5 to 19 are deleted
+      const results = await readLag(admin, [
+        { key: 'earliest', topic: small, group, offsetReset: 'earliest' },
+        { key: 'latest', topic: small, group, offsetReset: 'latest' },
+      ]);
+      expect(reading(results.get('earliest')).partitions[0]).toMatchObject({ committedOffset: 5, uncommitted: false, earliestOffset: 20, readFrom: 20, lag: 30 });
+      expect(reading(results.get('latest')).partitions[0]).toMatchObject({ committedOffset: 5, uncommitted: false, earliestOffset: 20, readFrom: 50, lag: 0 });
+      expect(reading(results.get('earliest')).totalLag).toBe(30);
+    });
+
+    test('a committed offset within the retained records counts from there, whatever the policy', async () => {
+      const group = uniqueName('g');
+      await commitOffsets(admin, group, small, new Map([[0, 40]]));
+      for (const offsetReset of ['earliest', 'latest'] as const) {
+        const lag = reading((await readLag(admin, [{ key: 'e', topic: small, group, offsetReset }])).get('e'));
+        expect(lag.partitions[0]).toMatchObject({ committedOffset: 40, readFrom: 40, lag: 10 });
+      }
+    });
   });
 
   test('several groups (and topics) in one call', async () => {
@@ -100,8 +138,8 @@ describe('lag reader (real broker)', () => {
       await commitOffsets(admin, groups[i], topic, new Map([...ends].map(([p, end]) => [p, Math.floor((end * i) / 10)])));
     }
     const results = await readLag(admin, [
-      ...groups.map((group, i) => ({ key: `e${i}`, topic, group })),
-      { key: 'other', topic: other, group: groups[0] },
+      ...groups.map((group, i) => ({ key: `e${i}`, topic, group, offsetReset: 'earliest' as const })),
+      { key: 'other', topic: other, group: groups[0], offsetReset: 'earliest' },
     ]);
     expect(results.size).toBe(6);
     for (let i = 0; i < groups.length; i++) {
@@ -115,8 +153,8 @@ describe('lag reader (real broker)', () => {
   test('a missing topic fails only the engine that reads it', async () => {
     const group = uniqueName('g');
     const results = await readLag(admin, [
-      { key: 'gone', topic: uniqueName('never-created'), group },
-      { key: 'fine', topic, group },
+      { key: 'gone', topic: uniqueName('never-created'), group, offsetReset: 'earliest' },
+      { key: 'fine', topic, group, offsetReset: 'earliest' },
     ]);
     expect(results.get('gone')).toMatchObject({ ok: false, topicMissing: true });
     expect((results.get('gone') as { error: string }).error).toMatch(/does not exist/);
@@ -127,18 +165,18 @@ describe('lag reader (real broker)', () => {
     const growing = uniqueName('lag-growing');
     await createTopic(admin, growing, 2);
     const group = uniqueName('g');
-    expect(reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g')).partitionCount).toBe(2);
+    expect(reading((await readLag(admin, [{ key: 'g', topic: growing, group, offsetReset: 'earliest' }])).get('g')).partitionCount).toBe(2);
     await admin.createPartitions({ topics: [{ name: growing, count: 4 }] });
     // the broker's metadata catches up with the controller shortly after CreatePartitions: the
     // reader forces a metadata refresh at every call, so a later call sees the new partitions
-    let lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+    let lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group, offsetReset: 'earliest' }])).get('g'));
     for (let i = 0; i < 50 && lag.partitionCount < 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+      lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group, offsetReset: 'earliest' }])).get('g'));
     }
     expect(lag.partitionCount).toBe(4);
     await produceKeyed(bootstrap, growing, 40, 8);
-    lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group }])).get('g'));
+    lag = reading((await readLag(admin, [{ key: 'g', topic: growing, group, offsetReset: 'earliest' }])).get('g'));
     expect(lag.partitions.filter((p) => p.partition >= 2).some((p) => p.endOffset > 0)).toBe(true);
     expect(lag.totalLag).toBe(40);
   });
@@ -146,7 +184,7 @@ describe('lag reader (real broker)', () => {
   test('an unreachable broker rejects the whole read', async () => {
     const dead = newAdmin('127.0.0.1:1');
     try {
-      await expect(readLag(dead, [{ key: 'e', topic, group: 'g' }])).rejects.toThrow();
+      await expect(readLag(dead, [{ key: 'e', topic, group: 'g', offsetReset: 'earliest' }])).rejects.toThrow();
     } finally {
       await dead.close();
     }
@@ -156,15 +194,25 @@ describe('lag reader (real broker)', () => {
     const group = uniqueName('decide');
     const committed = new Map([...ends].map(([p, end]) => [p, end - Math.min(end, 10)]));
     await commitOffsets(admin, group, topic, committed);
-    const lag = reading((await readLag(admin, [{ key: 'e', topic, group }])).get('e'));
-    const scaling = { lagPerTask: 20, activationLag: 5, minTasks: 0, maxTasks: 10, scaleInCooldownSeconds: 60, allowMoreTasksThanPartitions: false };
+    const lag = reading((await readLag(admin, [{ key: 'e', topic, group, offsetReset: 'earliest' }])).get('e'));
+    const scaling: LagScalingConfig = {
+      lagPerTask: 20,
+      activationLag: 5,
+      minTasks: 0,
+      maxTasks: 10,
+      scaleInCooldownSeconds: 60,
+      allowMoreTasksThanPartitions: false,
+      limitToPartitionsWithLag: false,
+      persistentLagAfterSeconds: 600,
+      excludePersistentLag: true,
+    };
     const decision = decideScaling({
       current: 0, lag: { totalLag: lag.totalLag, partitions: lag.partitionCount }, config: scaling, state: {}, now: Date.now(),
     });
     expect(decision.desired).toBe(Math.min(PARTITIONS, Math.ceil(lag.totalLag / 20)));
     expect(decision.action).toBe('scale-out');
     // the whole backlog of a never-committed group asks for the partition cap
-    const fresh = reading((await readLag(admin, [{ key: 'f', topic, group: uniqueName('fresh') }])).get('f'));
+    const fresh = reading((await readLag(admin, [{ key: 'f', topic, group: uniqueName('fresh'), offsetReset: 'earliest' }])).get('f'));
     const freshLag = { totalLag: fresh.totalLag, partitions: fresh.partitionCount };
     expect(decideScaling({ current: 0, lag: freshLag, config: scaling, state: {}, now: 0 }).desired).toBe(PARTITIONS);
   });

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { Admin } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
+import type { Admin, Consumer } from '@platformatic/kafka' with { 'resolution-mode': 'import' };
 import { sleep } from '../../../src/shared/runtime/timers';
 import type { MediaChunkMessage } from '../../../src/stream-engine-pipeline/messages';
 import { loadKafka } from '../../../src/stream-engine-pipeline/runtime/kafka-connection';
@@ -24,6 +24,12 @@ export function uniqueName(prefix: string): string {
 export function newAdmin(bootstrap: string, clientId = 'lag-scaler-test'): Admin {
   const { Admin: AdminClass } = loadKafka();
   return new AdminClass({ clientId, bootstrapBrokers: [bootstrap], retries: 5, retryDelay: 200 });
+}
+
+/** A Consumer that only fetches (the lag scaler's record probe): it joins no group. */
+export function newFetcher(bootstrap: string, clientId = 'lag-scaler-probe'): Consumer {
+  const { Consumer: ConsumerClass } = loadKafka();
+  return new ConsumerClass({ clientId, groupId: 'lag-scaler-probe', bootstrapBrokers: [bootstrap], retries: 1, retryDelay: 200 });
 }
 
 export async function createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
@@ -62,6 +68,51 @@ export async function produceKeyed(bootstrap: string, topic: string, count: numb
     });
     for (let i = 0; i < messages.length; i += 500) {
       await producer.send({ messages: messages.slice(i, i + 500) });
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+export interface PartitionBatch {
+  readonly partition: number;
+  readonly count: number;
+  /** Epoch ms written as each record's timestamp (default: the producer's clock). */
+  readonly timestamp?: number;
+  /** Sent in a transaction that is then aborted (a read_committed consumer never sees them). */
+  readonly aborted?: boolean;
+}
+
+/**
+ * Produces each batch to its partition. `transactional`: each batch in its own transaction
+ * (committed, or aborted with `aborted`), so the broker writes a commit or abort marker after it.
+ */
+export async function produceToPartitions(bootstrap: string, topic: string, batches: readonly PartitionBatch[],
+  transactional = false): Promise<void> {
+  const kafka = loadKafka();
+  const producer = new kafka.Producer({
+    clientId: 'lag-scaler-test-producer',
+    bootstrapBrokers: [bootstrap],
+    serializers: kafka.stringSerializers,
+    idempotent: true,
+    ...(transactional ? { transactionalId: uniqueName('lag-scaler-test-tx') } : {}),
+  });
+  try {
+    for (const batch of batches) {
+      const messages = Array.from({ length: batch.count }, (_, i) => ({
+        topic,
+        partition: batch.partition,
+        key: `p${batch.partition}`,
+        value: `record ${i}`,
+        ...(batch.timestamp !== undefined ? { timestamp: BigInt(batch.timestamp) } : {}),
+      }));
+      if (!transactional) {
+        await producer.send({ messages });
+        continue;
+      }
+      const transaction = await producer.beginTransaction();
+      await transaction.send({ messages });
+      await (batch.aborted ? transaction.abort() : transaction.commit());
     }
   } finally {
     await producer.close();
@@ -139,6 +190,8 @@ export function createRegistryTable(client: DynamoDBClient, name = uniqueName('r
 
 export interface FakeService {
   desiredCount: number;
+  /** Tasks running; unset: as many as desired (tasks start at once). */
+  runningCount?: number;
   /** Called with the new count when UpdateService changes it. */
   onUpdate?: (desiredCount: number) => void | Promise<void>;
   /** Makes DescribeServices/UpdateService throw for this service. */
@@ -169,6 +222,7 @@ export class FakeEcs {
           serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/cluster/${n}`,
           status: 'ACTIVE',
           desiredCount: this.services.get(n)!.desiredCount,
+          runningCount: this.services.get(n)!.runningCount ?? this.services.get(n)!.desiredCount,
         })),
         failures: names.filter((n) => !this.services.has(n)).map((n) => ({
           arn: `arn:aws:ecs:us-east-1:123456789012:service/cluster/${n}`, reason: 'MISSING',

@@ -10,6 +10,10 @@ const config: LagScalingConfig = {
   maxTasks: 8,
   scaleInCooldownSeconds: 60,
   allowMoreTasksThanPartitions: false,
+  // the rules below that are not about it see lag without a partitions-with-lag count
+  limitToPartitionsWithLag: true,
+  persistentLagAfterSeconds: 600,
+  excludePersistentLag: true,
 };
 const T0 = 1_700_000_000_000;
 
@@ -91,6 +95,63 @@ describe('scaling decision', () => {
 
     test('minTasks wins over the partition cap (an explicit floor)', () => {
       expect(decide({ current: 0, config: { ...config, minTasks: 4 }, lag: { totalLag: 0, partitions: 2 } }).desired).toBe(4);
+    });
+  });
+
+  describe('partitions with lag (limitToPartitionsWithLag)', () => {
+    test('lag on 1 of 12 partitions gets 1 task, not ceil(lag / lagPerTask)', () => {
+      const d = decide({ current: 0, lag: { totalLag: 500, partitions: 12, partitionsWithLag: 1 } });
+      expect(d).toMatchObject({ desired: 1, wanted: 1, action: 'scale-out' });
+      expect(d.reason).toBe('lag 500 at 100 per task asks for 5 tasks, capped at the 1 partition with lag: scaling out from 0 to 1');
+    });
+
+    test('off (KEDA\'s default), the same lag asks for 5 tasks', () => {
+      const off = { ...config, limitToPartitionsWithLag: false };
+      expect(decide({ current: 0, config: off, lag: { totalLag: 500, partitions: 12, partitionsWithLag: 1 } })).toMatchObject({ desired: 5 });
+    });
+
+    test('minTasks still wins', () => {
+      const floor = { ...config, minTasks: 3 };
+      expect(decide({ current: 0, config: floor, lag: { totalLag: 500, partitions: 12, partitionsWithLag: 1 } }).desired).toBe(3);
+    });
+  });
+
+  describe('stuck partitions (excluded from the lag)', () => {
+    test('an engine whose only lag is stuck keeps one task, not the count the lag would ask for', () => {
+      const onlyStuck = { totalLag: 0, partitions: 12, partitionsWithLag: 0, stuckPartitions: 1 };
+      const d = decide({ current: 5, lag: onlyStuck });
+      expect(d).toMatchObject({ desired: 5, wanted: 1, action: 'hold' });
+      expect(d.reason).toContain('one task kept for 1 stuck partition');
+      // after the cooldown it goes down to that one task, not to zero
+      expect(decide({ current: 5, state: d.newState, now: T0 + 60_000, lag: onlyStuck })).toMatchObject({ desired: 1, action: 'scale-in' });
+    });
+
+    test('other partitions\' lag scales as usual', () => {
+      expect(decide({ current: 1, lag: { totalLag: 300, partitions: 12, partitionsWithLag: 3, stuckPartitions: 2 } })).toMatchObject({ desired: 3 });
+    });
+  });
+
+  describe('time lag (timeLagPerTaskSeconds)', () => {
+    const timed = { ...config, timeLagPerTaskSeconds: 30 };
+
+    test('one task per timeLagPerTask of age, when that asks for more than the message lag', () => {
+      const d = decide({ current: 0, config: timed, lag: { totalLag: 20, partitions: 12, partitionsWithLag: 4, timeLagSeconds: 95 } });
+      expect(d).toMatchObject({ desired: 4, action: 'scale-out' });
+      expect(d.reason).toBe('lag 20 at 100 per task asks for 1 task, time lag 95 s at 30 s per task asks for 4 tasks: scaling out from 0 to 4');
+    });
+
+    test('the message lag wins when it asks for more', () => {
+      const lag = { totalLag: 700, partitions: 12, partitionsWithLag: 12, timeLagSeconds: 10 };
+      expect(decide({ current: 0, config: timed, lag }).desired).toBe(7);
+    });
+
+    test('the caps and the activation lag still apply', () => {
+      expect(decide({ current: 0, config: timed, lag: { totalLag: 20, partitions: 12, partitionsWithLag: 2, timeLagSeconds: 300 } }).desired).toBe(2);
+      expect(decide({ current: 0, config: timed, lag: { totalLag: 5, partitions: 12, partitionsWithLag: 1, timeLagSeconds: 300 } }).desired).toBe(0);
+    });
+
+    test('without timeLagPerTaskSeconds a measured time lag is ignored', () => {
+      expect(decide({ current: 0, lag: { totalLag: 20, partitions: 12, partitionsWithLag: 4, timeLagSeconds: 300 } }).desired).toBe(1);
     });
   });
 
@@ -182,10 +243,12 @@ describe('scaling decision', () => {
   });
 
   describe('missing data', () => {
-    test('unknown lag keeps the current count, with the reason', () => {
+    test('KEDA #5438: unknown lag keeps the current count (never the maximum), with the reason', () => {
       const d = decide({ current: 3, lag: { error: 'topic objects does not exist' } });
       expect(d).toMatchObject({ desired: 3, action: 'no-data' });
       expect(d.reason).toBe('lag unknown (topic objects does not exist): keeping 3 tasks');
+      // an engine at zero stays at zero
+      expect(decide({ current: 0, lag: { error: 'no offsets for the group' } })).toMatchObject({ desired: 0, action: 'no-data' });
     });
 
     test('never scales to zero on missing data, even after the cooldown', () => {
