@@ -88,6 +88,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.3.0',
     // The cdk CLI: the examples test runs `cdk synth` in copies of the example folders.
     'aws-cdk@^2.1000.0',
+    // WCAG checks of the status page in the headless browser (its script is injected into the page).
+    'axe-core@^4.10.0',
   ],
 
   jestOptions: {
@@ -169,6 +171,11 @@ project.addTask('test:examples', {
   description: 'Copy each TypeScript example out of the repository, install the packed library, cdk synth, check the assembly',
   exec: 'scripts/examples/examples-test.sh',
 });
+
+// The status page on localhost: the real checker and renderer over an in-process DynamoDB (dynalite).
+project.addTask('preview', {
+  description: 'Serve the status page on localhost from the real checker and renderer over dynalite (--help for options)',
+}).exec('ts-node --project test/tsconfig.json --transpile-only -r ./examples/resolve-package-from-src.ts test/preview/status-page-preview.ts', { receiveArgs: true });
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ (prints figures; asserts nothing)',
