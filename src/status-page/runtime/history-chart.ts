@@ -15,7 +15,7 @@ import { plural } from './time-text';
 /** Days on the strip; the viewBox is this many units wide, one unit per day. */
 export const HISTORY_DAYS = 90;
 /** Problem days listed one by one (newest first); older ones are counted, so a page of 1,000 flapping checks stays small. */
-export const LISTED_PROBLEM_DAYS = 14;
+export const LISTED_PROBLEM_DAYS = 7;
 /** Spans without data listed one by one (oldest first); the rest are counted. */
 export const LISTED_GAPS = 5;
 

@@ -268,7 +268,9 @@ function buildCheckView(check: CheckView, now: Date): CheckTemplateView {
   const lastChecked = parseTime(check.lastCheckedAt);
   const since = parseTime(check.since);
   const cert = parseTime(check.certExpiresAt);
-  const days = check.days.map((d, i) => buildDayView(d, i === check.days.length - 1));
+  // 90 objects per check, which the default template never reads: built on first use only
+  // (a getter, so a custom template that loops over them sees a plain list).
+  let days: DayView[] | undefined;
   const maintenanceEnd = parseTime(check.maintenance?.end);
   return {
     name: check.name,
@@ -296,7 +298,10 @@ function buildCheckView(check: CheckView, now: Date): CheckTemplateView {
     hasCert: !!cert,
     uptime: formatUptime(check.uptime),
     uptimeList: uptimeList(check.uptime),
-    days,
+    get days() {
+      days ??= check.days.map((d, i) => buildDayView(d, i === check.days.length - 1));
+      return days;
+    },
     historySummary: historySummary(check.days),
     ...buildHistoryChart(check.days, formatPercent),
     ...buildLatencyChart(check.latency24h ?? []),
