@@ -55,7 +55,7 @@ body {
 }
 a { color: var(--link); }
 :focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
-.wrap { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1rem 2.5rem; }
+.wrap { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1rem 2.5rem; }
 header.page { margin-bottom: 1rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .2rem; letter-spacing: -.01em; overflow-wrap: anywhere; }
 h2 { font-size: 1.05rem; margin: 0; overflow-wrap: anywhere; }
@@ -171,9 +171,11 @@ footer.page p { margin: .2rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (min-width: 48rem) {
   .check {
-    grid-template-columns: minmax(0, 14rem) 7rem minmax(0, 1fr) 4rem 8.5rem;
-    grid-template-areas: "id pill hist up lat"; padding: .4rem .9rem;
+    grid-template-columns: minmax(0, 16rem) 7.5rem minmax(0, 1fr) 4rem 8.5rem;
+    grid-template-areas: "id pill hist up lat"; gap: .15rem .75rem; padding: .3rem .9rem;
   }
+  .meta { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .message { padding: .1rem .6rem; }
   .pill { justify-self: start; }
   .uptime { text-align: right; }
 }
