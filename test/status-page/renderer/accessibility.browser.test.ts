@@ -68,14 +68,23 @@ function showcase(): PageSnapshot {
     checks,
     incidents: [
       {
-        id: 'db-outage', title: 'Primary database unreachable', impact: 'major', checks: ['db'], startedAt: at(24 * 60_000),
+        id: 'db-outage',
+        title: 'Primary database unreachable',
+        impact: 'major',
+        checks: ['db'],
+        startedAt: at(24 * 60_000),
         updates: [
           { at: at(24 * 60_000), state: 'investigating', message: 'Connections to the primary database time out; writes fail.' },
           { at: at(10 * 60_000), state: 'identified', message: 'A failed storage volume; failing over to the replica.' },
         ],
       },
       {
-        id: 'search-slow', title: 'Slow search results', impact: 'minor', checks: ['search'], startedAt: at(3 * 24 * HOUR), resolvedAt: at(3 * 24 * HOUR - 2 * HOUR),
+        id: 'search-slow',
+        title: 'Slow search results',
+        impact: 'minor',
+        checks: ['search'],
+        startedAt: at(3 * 24 * HOUR),
+        resolvedAt: at(3 * 24 * HOUR - 2 * HOUR),
         updates: [
           { at: at(3 * 24 * HOUR), state: 'investigating', message: 'Search answers in several seconds.' },
           { at: at(3 * 24 * HOUR - 2 * HOUR), state: 'resolved', message: 'The index was rebuilt; answers are fast again.' },
@@ -211,12 +220,12 @@ test('incidents, maintenance, the timeline and the latency chart are on the page
   expect(await reports.locator('.pill').innerText()).toBe('Maintenance');
   expect(await page.locator('.upcoming').innerText()).toContain('Network switch replacement');
 
-  const days = page.locator('.tl-days > li');
-  expect(await days.count()).toBe(14);
-  expect(await days.nth(0).locator('h3').innerText()).toBe('Thu 26 Nov 2026');
-  expect(await days.nth(3).innerText()).toContain('Slow search results');
-  await days.nth(0).locator('summary').click();
-  expect(await days.nth(0).locator('details li').allInnerTexts()).toEqual([
+  const timelineDays = page.locator('.tl-days > li');
+  expect(await timelineDays.count()).toBe(14);
+  expect(await timelineDays.nth(0).locator('h3').innerText()).toBe('Thu 26 Nov 2026');
+  expect(await timelineDays.nth(3).innerText()).toContain('Slow search results');
+  await timelineDays.nth(0).locator('summary').click();
+  expect(await timelineDays.nth(0).locator('details li').allInnerTexts()).toEqual([
     '11:35 UTC Primary database: Operational → Down (connect ETIMEDOUT 10.0.3.17:5432)',
     '10:00 UTC Search: Operational → Degraded (Slow response: 2380 ms)',
   ]);
