@@ -78,7 +78,7 @@ test('served at /feed.atom as application/atom+xml behind the same header as the
   expect(ok.statusCode).toBe(200);
   expect(ok.headers['Content-Type']).toBe('application/atom+xml; charset=utf-8');
   expect(entries(ok.body)).toHaveLength(3);
-  for (const headers of [{}, { [HEADER]: 'wrong' }]) {
+  for (const headers of [{}, { [HEADER]: 'wrong' }] as Array<Record<string, string>>) {
     const refused = await render(event('/feed.atom', headers));
     expect(refused.statusCode).toBe(403);
     expect(refused.body).not.toContain('Database');
