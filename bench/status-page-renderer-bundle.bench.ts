@@ -63,7 +63,7 @@ function checks(count: number): CheckConfig[] {
 
 function runChild(env: Record<string, string>): Promise<any> {
   return new Promise((resolveRun, reject) => {
-    execFile(process.execPath, ['-e', CHILD], { env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 1 << 20, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['-e', CHILD], { env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`));
       else resolveRun(JSON.parse(stdout.trim().split('\n').pop()!));
     });
