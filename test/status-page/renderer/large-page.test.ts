@@ -102,3 +102,16 @@ test('a 1,000-check page renders and compresses in well under the Lambda timeout
   // About 300 ms on an idle core (bench/status-page-renderer.bench.ts); the bound leaves room for a busy machine.
   expect(ms).toBeLessThan(1500);
 });
+
+test('a compact page (over 30 checks) starts with fully operational groups collapsed, others open', async () => {
+  const snapshot = largeSnapshot(100);
+  const html = (await render(snapshot, '/')).body;
+  const groups = new Map<string, boolean>();
+  for (const c of snapshot.checks) groups.set(c.group!, (groups.get(c.group!) ?? true) && c.status === 'up' && !c.maintenance);
+  const collapsed = [...groups.values()].filter(Boolean).length;
+  expect(collapsed).toBeGreaterThan(0);
+  expect(collapsed).toBeLessThan(groups.size);
+  expect(html.match(/<details><summary>Show 20 checks<\/summary>/g)).toHaveLength(collapsed);
+  // A page of 30 checks or fewer shows every check.
+  expect((await render(largeSnapshot(30), '/')).body).not.toContain('<details><summary>Show');
+});
