@@ -92,6 +92,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Integration tests (alpha versions are exact; 2.193 accepts our aws-cdk-lib floor; assertions on a real account; snapshot mode in CI).
     '@aws-cdk/integ-tests-alpha@2.193.0-alpha.0',
     '@aws-cdk/integ-runner@^2.197.10',
+    // WCAG checks of the status page in the headless browser (its script is injected into the page).
+    'axe-core@^4.10.0',
   ],
 
   jestOptions: {
@@ -191,6 +193,11 @@ project.addTask('test:examples', {
   description: 'Copy each TypeScript example out of the repository, install the packed library, cdk synth, check the assembly',
   exec: 'scripts/examples/examples-test.sh',
 });
+
+// The status page on localhost: the real checker and renderer over an in-process DynamoDB (dynalite).
+project.addTask('preview', {
+  description: 'Serve the status page on localhost from the real checker and renderer over dynalite (--help for options)',
+}).exec('ts-node --project test/tsconfig.json --transpile-only -r ./examples/resolve-package-from-src.ts test/preview/status-page-preview.ts', { receiveArgs: true });
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ (prints figures; asserts nothing)',

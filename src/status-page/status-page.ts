@@ -354,6 +354,9 @@ export class StatusPage extends Construct {
       description: 'Status page',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: false,
+      // The renderer compresses by Accept-Encoding and returns the bytes base64-encoded; API
+      // Gateway decodes such a body only for binary media types, so every type is one.
+      binaryMediaTypes: ['*/*'],
       deployOptions: {
         stageName: 'prod',
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
@@ -367,7 +370,8 @@ export class StatusPage extends Construct {
     });
     const integration = new apigateway.LambdaIntegration(renderer, { proxy: true });
     const methods: apigateway.Method[] = [];
-    for (const resource of [api.root, api.root.addResource('status.json'), api.root.addResource('badge').addResource('{name}')]) {
+    const routes = [api.root, api.root.addResource('status.json'), api.root.addResource('feed.atom'), api.root.addResource('badge').addResource('{name}')];
+    for (const resource of routes) {
       methods.push(resource.addMethod('GET', integration), resource.addMethod('HEAD', integration));
     }
 

@@ -50,6 +50,8 @@ describe('StatusPage resources', () => {
     });
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
+      // compressed bodies come base64-encoded from the renderer: API Gateway decodes them only for binary types
+      BinaryMediaTypes: ['*/*'],
     });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
@@ -58,12 +60,12 @@ describe('StatusPage resources', () => {
     });
   });
 
-  test('the API exposes GET and HEAD on /, /status.json and /badge/{name}, all Lambda proxy', () => {
+  test('the API exposes GET and HEAD on /, /status.json, /feed.atom and /badge/{name}, all Lambda proxy', () => {
     const { template } = synth();
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r: any) => r.Properties.PathPart);
-    expect(paths.sort()).toEqual(['badge', 'status.json', '{name}']);
+    expect(paths.sort()).toEqual(['badge', 'feed.atom', 'status.json', '{name}']);
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
-    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'HEAD', 'HEAD', 'HEAD']);
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD', 'HEAD', 'HEAD']);
     for (const m of methods) {
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
     }

@@ -22,6 +22,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export const CONTENT_TYPE_HTML = 'text/html; charset=utf-8';
 export const CONTENT_TYPE_JSON = 'application/json; charset=utf-8';
 export const CONTENT_TYPE_SVG = 'image/svg+xml; charset=utf-8';
+export const CONTENT_TYPE_ATOM = 'application/atom+xml; charset=utf-8';
 
 /** Upper bound of max-age, whatever the interval. */
 export const MAX_CACHE_SECONDS = 60;

@@ -6,15 +6,18 @@
  *      empty, 403 if the header is missing, duplicated or wrong — before anything else, so an
  *      unauthenticated caller learns nothing (not even which paths exist);
  *   2. method: GET and HEAD only, else 405 with `Allow: GET, HEAD`;
- *   3. route: `/` (HTML), `/status.json`, `/badge/{name}.svg`, else 404;
+ *   3. route: `/` (HTML), `/status.json` (`?page=N`), `/feed.atom`, `/badge/{name}.svg`, else 404;
  *   4. read the snapshot (one read per request): a failure is a 503 without data;
- *   5. render. HEAD returns GET's status and headers without the body.
+ *   5. render, then compress as the request's Accept-Encoding allows (response-encoding.ts).
+ *      HEAD returns GET's status and headers without the body.
  *
  * Dependencies are injected, so tests run it against dynalite and an in-process secret.
  */
 import Mustache from 'mustache';
+import { renderAtomFeed } from './atom-feed';
 import { renderBadge } from './badge';
 import {
+  CONTENT_TYPE_ATOM,
   CONTENT_TYPE_HTML,
   CONTENT_TYPE_JSON,
   CONTENT_TYPE_SVG,
@@ -26,9 +29,10 @@ import {
 import { PageSnapshot, StatusPageConfig } from './model';
 import { checkProxyHeader } from './proxy-auth';
 import { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './proxy-event';
-import { resolveRoute } from './routes';
+import { encodeForRequest } from './response-encoding';
+import { requestedPage, resolveRoute } from './routes';
 import { SecretSource } from './secret-source';
-import { stringifyPublicStatus, toPublicStatus } from './status-json';
+import { statusPageCount, stringifyPublicStatus, toPublicStatus } from './status-json';
 import { buildTemplateView } from './template-view';
 import { Log } from '../../shared/runtime/logger';
 
@@ -104,6 +108,8 @@ export function createRenderer(deps: RendererDependencies): Renderer {
 
     if (method !== 'GET' && method !== 'HEAD') return errorResponse('method-not-allowed', format);
     if (route.kind === 'not-found') return finish(errorResponse('not-found', route.format));
+    const page = requestedPage(event);
+    if (route.kind === 'json' && page === undefined) return finish(errorResponse('not-found', 'json'));
     if (templateError && route.kind === 'page') {
       log.error('the page template cannot be parsed', errorFields(templateError));
       return finish(errorResponse('internal', 'html'));
@@ -118,19 +124,23 @@ export function createRenderer(deps: RendererDependencies): Renderer {
       return finish(errorResponse('unavailable', format));
     }
 
+    const ok = (contentType: string, body: string) => finish(encodeForRequest(event, response(200, contentType, body, cacheControl)));
     try {
       switch (route.kind) {
-        case 'json':
-          return finish(response(200, CONTENT_TYPE_JSON, stringifyPublicStatus(toPublicStatus(snapshot)), cacheControl));
+        case 'json': {
+          if (page! > statusPageCount(snapshot.checks.length)) return finish(errorResponse('not-found', 'json'));
+          return ok(CONTENT_TYPE_JSON, stringifyPublicStatus(toPublicStatus(snapshot, page)));
+        }
+        case 'feed':
+          return ok(CONTENT_TYPE_ATOM, renderAtomFeed(snapshot));
         case 'badge': {
           const check = snapshot.checks.find((c) => c.name === route.checkName);
           if (!check) return finish(errorResponse('not-found', 'html'));
-          return finish(response(200, CONTENT_TYPE_SVG, renderBadge({ label: check.displayName || check.name, status: check.status }), cacheControl));
+          return ok(CONTENT_TYPE_SVG, renderBadge({ label: check.displayName || check.name, status: check.status }));
         }
         default: {
           const view = buildTemplateView(snapshot, { now: at, intervalSeconds: deps.config.intervalSeconds });
-          const html = Mustache.render(deps.template, view);
-          return finish(response(200, CONTENT_TYPE_HTML, html, cacheControl));
+          return ok(CONTENT_TYPE_HTML, Mustache.render(deps.template, view));
         }
       }
     } catch (e) {

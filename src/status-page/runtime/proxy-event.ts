@@ -13,6 +13,8 @@ export interface ApiGatewayProxyEvent {
   readonly headers?: Record<string, string | undefined> | null;
   /** Every value of each header, keys as sent by the client (any case). */
   readonly multiValueHeaders?: Record<string, string[] | undefined> | null;
+  /** Last value of each query string parameter (status.json's `page`). */
+  readonly queryStringParameters?: Record<string, string | undefined> | null;
   readonly requestContext?: { readonly requestId?: string; readonly stage?: string };
 }
 

@@ -30,14 +30,21 @@
  *   intervalText        e.g. 'every minute', 'every 5 minutes' ('' when unknown)
  *   checkCount, upCount, degradedCount, downCount, unknownCount   numbers
  *   hasChecks           checkCount > 0
+ *   compact             true when the page has more than 30 checks: fully operational groups start collapsed
  *   groups              list of groups in configuration order (see Group)
  *   checks              flat list of all checks in configuration order (see Check)
+ *   activeIncidents     incidents not yet resolved, newest first (see Incident); hasActiveIncidents
+ *   maintenanceNow      maintenance windows in progress (see Maintenance); hasMaintenanceNow
+ *   upcomingMaintenance maintenance windows starting within 14 days, soonest first; hasUpcomingMaintenance
+ *   timeline            the last 14 UTC days, today first (see TimelineDay)
  *
  * Group (checks without a group form one unnamed group, listed where the first one appears)
  * -----
  *   name                group name ('' for the unnamed group); hasName: boolean
  *   status, statusText  worst status of the group's checks and its word (see Check)
  *   checks              list of Check
+ *   collapsed           true on a compact page when every check of the group is operational
+ *   summaryText         e.g. 'Show 48 checks'
  *
  * Check
  * -----
@@ -57,6 +64,24 @@
  *   uptimeList          [{ label: '24 hours', shortLabel: '24h', value: '99.95%', hasData }] for all four windows
  *   days                90 Day entries, oldest first, ending today (UTC)
  *   historySummary      e.g. 'Last 90 days: 88 days operational, 1 day degraded, 1 day down, 0 days without data'
+ *   barSegments         [{ status, d }]: SVG path data of the 90-day strip, one per status (viewBox 0 0 90 10;
+ *                       stroke each path 10 high with stroke-dasharray ".75 .25")
+ *   problemDays         degraded and down days, newest first: [{ date, worst, worstText, uptimeText }]; hasProblemDays
+ *   noDataText          e.g. 'No data: 2026-08-29 to 2026-09-25 (28 days).' ('' when none); hasNoData
+ *   hasLatencyHistory   true when the last 24 hours have response times
+ *   p50Path, p95Path    SVG path data of the hourly p50 and p95 (viewBox 0 0 48 16, newest hour on the right)
+ *   latencyScaleText    the top of the latency scale, e.g. '500 ms'
+ *   latencySummary      the same figures in words
+ *   inMaintenance       true while a maintenance window covers the check (it is not alerted on)
+ *   maintenanceText     the window's message and end, e.g. 'Database upgrade (until 2026-11-26 14:00 UTC)' ('' when none)
+ *
+ * Incident: id, title, impact ('minor' | 'major' | 'critical'), impactText, state and stateText (of the
+ *   latest update), resolved, startedAt, startedAtText, resolvedAtText, hasChecks, checksText
+ *   ('Affects Public API'), updates: [{ at, atText, state, stateText, message }] newest first
+ * Maintenance: id, message, active, start, end, whenText, checksText
+ * TimelineDay: date, dateText ('Thu 26 Nov 2026'), isToday, incidents, hasIncidents, changes
+ *   ([{ at, timeText, check, displayName, from, to, fromText, toText, message, hasMessage }], newest first),
+ *   hasChanges, changesText ('3 status changes'), hasEvents
  *
  * Day
  * ---
@@ -68,10 +93,17 @@
  *   isToday             boolean
  */
 import { worstStatus } from './check-status';
+import { buildHistoryChart, HistoryChartView } from './history-chart';
+import { buildLatencyChart, LatencyChartView } from './latency-chart';
 import { CheckStatus, CheckView, DayBar, PageSnapshot, UptimeWindows } from './model';
 import { checkStatusText, overallStatusText } from './status-text';
+import { formatAge, formatAgo, formatInterval, formatRelative, formatUtc, parseTime, plural } from './time-text';
+import { buildTimeline, TimelineView } from './timeline-view';
 
 export const NO_DATA = '—';
+
+/** Above this many checks the page is compact: groups whose checks are all operational start collapsed. */
+export const COMPACT_PAGE_CHECKS = 30;
 
 export interface TemplateViewOptions {
   /** The time relative texts ("3 minutes ago") are computed from. */
@@ -104,7 +136,7 @@ export interface DayView {
   readonly isToday: boolean;
 }
 
-export interface CheckTemplateView {
+export interface CheckTemplateView extends HistoryChartView, LatencyChartView {
   readonly name: string;
   readonly displayName: string;
   readonly group: string;
@@ -132,6 +164,8 @@ export interface CheckTemplateView {
   readonly uptimeList: UptimeEntryView[];
   readonly days: DayView[];
   readonly historySummary: string;
+  readonly inMaintenance: boolean;
+  readonly maintenanceText: string;
 }
 
 export interface GroupTemplateView {
@@ -140,9 +174,11 @@ export interface GroupTemplateView {
   readonly status: CheckStatus;
   readonly statusText: string;
   readonly checks: CheckTemplateView[];
+  readonly collapsed: boolean;
+  readonly summaryText: string;
 }
 
-export interface PageTemplateView {
+export interface PageTemplateView extends TimelineView {
   readonly title: string;
   readonly description: string;
   readonly hasDescription: boolean;
@@ -168,6 +204,7 @@ export interface PageTemplateView {
   readonly downCount: number;
   readonly unknownCount: number;
   readonly hasChecks: boolean;
+  readonly compact: boolean;
   readonly groups: GroupTemplateView[];
   readonly checks: CheckTemplateView[];
 }
@@ -176,6 +213,8 @@ export interface PageTemplateView {
 export function buildTemplateView(snapshot: PageSnapshot, options: TemplateViewOptions): PageTemplateView {
   const now = options.now;
   const checks = snapshot.checks.map((c) => buildCheckView(c, now));
+  const displayNames = new Map(checks.map((c) => [c.name, c.displayName]));
+  const compact = checks.length > COMPACT_PAGE_CHECKS;
   const statuses = checks.map((c) => c.status);
   const updated = parseTime(snapshot.updatedAt);
   const generated = parseTime(snapshot.generatedAt) ?? now;
@@ -216,8 +255,10 @@ export function buildTemplateView(snapshot: PageSnapshot, options: TemplateViewO
     downCount: statuses.filter((s) => s === 'down').length,
     unknownCount: statuses.filter((s) => s === 'unknown').length,
     hasChecks: checks.length > 0,
-    groups: groupChecks(checks),
+    compact,
+    groups: groupChecks(checks, compact),
     checks,
+    ...buildTimeline(snapshot, now, displayNames),
   };
 }
 
@@ -227,7 +268,10 @@ function buildCheckView(check: CheckView, now: Date): CheckTemplateView {
   const lastChecked = parseTime(check.lastCheckedAt);
   const since = parseTime(check.since);
   const cert = parseTime(check.certExpiresAt);
-  const days = check.days.map((d, i) => buildDayView(d, i === check.days.length - 1));
+  // 90 objects per check, which the default template never reads: built on first use only
+  // (a getter, so a custom template that loops over them sees a plain list).
+  let days: DayView[] | undefined;
+  const maintenanceEnd = parseTime(check.maintenance?.end);
   return {
     name: check.name,
     displayName: check.displayName || check.name,
@@ -254,8 +298,17 @@ function buildCheckView(check: CheckView, now: Date): CheckTemplateView {
     hasCert: !!cert,
     uptime: formatUptime(check.uptime),
     uptimeList: uptimeList(check.uptime),
-    days,
+    get days() {
+      days ??= check.days.map((d, i) => buildDayView(d, i === check.days.length - 1));
+      return days;
+    },
     historySummary: historySummary(check.days),
+    ...buildHistoryChart(check.days, formatPercent),
+    ...buildLatencyChart(check.latency24h ?? []),
+    inMaintenance: !!check.maintenance,
+    maintenanceText: check.maintenance
+      ? `${check.maintenance.message}${maintenanceEnd ? ` (until ${formatUtc(maintenanceEnd)})` : ''}`
+      : '',
   };
 }
 
@@ -275,7 +328,7 @@ function buildDayView(day: DayBar, isToday: boolean): DayView {
   };
 }
 
-function groupChecks(checks: CheckTemplateView[]): GroupTemplateView[] {
+function groupChecks(checks: CheckTemplateView[], compact: boolean): GroupTemplateView[] {
   const byName = new Map<string, CheckTemplateView[]>();
   for (const c of checks) {
     const list = byName.get(c.group);
@@ -290,6 +343,8 @@ function groupChecks(checks: CheckTemplateView[]): GroupTemplateView[] {
       status,
       statusText: checkStatusText(status),
       checks: list,
+      collapsed: compact && list.every((c) => c.status === 'up' && !c.inMaintenance),
+      summaryText: `Show ${plural(list.length, 'check')}`,
     };
   });
 }
@@ -342,47 +397,4 @@ export function formatPercent(value: number | null | undefined): string {
   // Work in integer hundredths of a percent; the epsilon absorbs binary noise (0.9995*10000 = 9994.999…).
   const hundredths = Math.floor(clamped * 10000 + 1e-6);
   return `${(hundredths / 100).toFixed(2)}%`;
-}
-
-/** A duration as words: '45 seconds', '1 minute', '12 minutes', '3 hours', '2 days'. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return plural(seconds, 'second');
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return plural(minutes, 'minute');
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return plural(hours, 'hour');
-  return plural(Math.floor(hours / 24), 'day');
-}
-
-/** Time since an event: 'just now' under 10 seconds, else '<age> ago'. */
-export function formatAgo(ms: number): string {
-  if (ms < 10_000) return 'just now';
-  return `${formatAge(ms)} ago`;
-}
-
-/** A signed offset from now: 'in 20 days' or '3 days ago'. */
-function formatRelative(msFromNow: number): string {
-  return msFromNow >= 0 ? `in ${formatAge(msFromNow)}` : `${formatAge(-msFromNow)} ago`;
-}
-
-function formatInterval(seconds: number): string {
-  if (seconds % 3600 === 0) return seconds === 3600 ? 'every hour' : `every ${seconds / 3600} hours`;
-  if (seconds % 60 === 0) return seconds === 60 ? 'every minute' : `every ${seconds / 60} minutes`;
-  return `every ${plural(seconds, 'second')}`;
-}
-
-/** 'YYYY-MM-DD HH:MM UTC' */
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
-function parseTime(iso: string | undefined): Date | undefined {
-  if (!iso) return undefined;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }

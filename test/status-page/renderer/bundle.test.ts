@@ -16,6 +16,7 @@ import { seed, seededConfig } from './seed';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
 import { runBundledHandler } from '../../helpers/bundled-handler';
 import { LocalDynamo, startDynalite } from '../../helpers/dynalite';
+import { proxyResultBytes, proxyResultText } from '../../helpers/proxy-response';
 
 const BUNDLE = resolve(__dirname, '../../../assets/status-page/renderer.lambda/index.js');
 const SECRET = 'bundled-test-secret-4f1c';
@@ -100,15 +101,23 @@ test('the bundled handler serves the seeded page with the right header and refus
     event('/', { [HEADER]: 'not-the-secret' }),
     event('/status.json', { [HEADER]: SECRET }),
     event('/badge/api.svg', {}),
+    event('/', { [HEADER]: SECRET, 'accept-encoding': 'gzip, deflate, br' }),
   ]);
 
-  const [right, wrong, json, unauthenticatedBadge] = results;
+  const [right, wrong, json, unauthenticatedBadge, compressed] = results;
   expect(right.statusCode).toBe(200);
   expect(right.headers['Content-Type']).toBe('text/html; charset=utf-8');
   expect(right.headers['Cache-Control']).toBe('private, max-age=15');
   expect(right.body).toContain('Public API');
   expect(right.body).toContain('Partial outage');
-  expect(right.body).toContain('class="bar bar-');
+  expect(right.body).toContain('<svg class="bars"');
+  expect(right.isBase64Encoded).toBe(false);
+
+  // A browser's Accept-Encoding gets brotli, base64-encoded for API Gateway: the same page.
+  expect(compressed.headers).toMatchObject({ 'Content-Encoding': 'br', 'Vary': 'Accept-Encoding' });
+  expect(compressed.isBase64Encoded).toBe(true);
+  expect(proxyResultText(compressed)).toBe(right.body);
+  expect(proxyResultBytes(compressed).length).toBeLessThan(right.body.length / 4);
 
   expect(wrong.statusCode).toBe(403);
   expect(wrong.headers['Cache-Control']).toBe('no-store');

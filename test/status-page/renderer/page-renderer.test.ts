@@ -264,7 +264,11 @@ describe('status.json', () => {
       }),
     });
     const body = JSON.parse((await render(event('/status.json', AUTH))).body);
-    expect(Object.keys(body)).toEqual(['schemaVersion', 'title', 'description', 'overall', 'updatedAt', 'generatedAt', 'stale', 'checks']);
+    // The v1 fields first, in their order; the fields added since follow them.
+    expect(Object.keys(body)).toEqual([
+      'schemaVersion', 'title', 'description', 'overall', 'updatedAt', 'generatedAt', 'stale', 'checks',
+      'checkCount', 'page', 'pageCount', 'nextPage', 'incidents', 'maintenance', 'changes',
+    ]);
     expect(body).toMatchObject({
       schemaVersion: 1,
       title: 'Acme status',
@@ -275,7 +279,7 @@ describe('status.json', () => {
     });
     expect(body.checks).toHaveLength(1);
     const c = body.checks[0];
-    expect(Object.keys(c)).toEqual(['name', 'displayName', 'group', 'status', 'message', 'latencyMs', 'lastCheckedAt', 'since', 'certExpiresAt', 'uptime', 'days']);
+    expect(Object.keys(c)).toEqual(['name', 'displayName', 'group', 'status', 'message', 'latencyMs', 'lastCheckedAt', 'since', 'certExpiresAt', 'uptime', 'days', 'latency24h', 'maintenance']);
     expect(c).toMatchObject({
       name: 'api',
       displayName: 'Public API',
@@ -288,6 +292,8 @@ describe('status.json', () => {
     });
     expect(c.days).toHaveLength(90);
     expect(c.days[89]).toEqual({ date: '2026-11-26', uptime: 1, worst: 'up' });
+    expect(body).toMatchObject({ checkCount: 1, page: 1, pageCount: 1, nextPage: null, incidents: [], maintenance: [], changes: [] });
+    expect(c).toMatchObject({ latency24h: [], maintenance: null });
   });
 
   test('missing values are null, not absent', async () => {

@@ -15,6 +15,7 @@ import { CheckStatus, PageSnapshot } from '../../../src/status-page/runtime/mode
 import { createRenderer } from '../../../src/status-page/runtime/page-renderer';
 import { CachedSecret } from '../../../src/status-page/runtime/secret-source';
 import { launchChromium } from '../../helpers/chromium';
+import { sendProxyResult } from '../../helpers/proxy-response';
 import { SILENT_LOG } from '../../helpers/recording-log';
 
 const REPORTS = resolve(__dirname, '../../../test-reports');
@@ -97,10 +98,7 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const { headers, multiValueHeaders } = proxyHeadersOf(req);
     render({ httpMethod: req.method ?? 'GET', path: url.pathname, resource: url.pathname === '/' ? '/' : '/{proxy+}', headers, multiValueHeaders })
-      .then((out) => {
-        res.writeHead(out.statusCode, out.headers);
-        res.end(out.body);
-      })
+      .then((out) => sendProxyResult(res, out))
       .catch((e) => { res.statusCode = 599; res.end(String(e)); });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -131,7 +129,7 @@ async function open(path: string, options: { auth?: boolean; width?: number; dar
   return { page, dialogs, console: consoleLines, status: response?.status(), csp: response?.headers()['content-security-policy'] };
 }
 
-test('the page shows the overall status, every check with its status text and 90 bars, and the hostile name as text', async () => {
+test('the page shows the overall status, every check with its status text and its 90-day strip, and the hostile name as text', async () => {
   currentSnapshot = pageSnapshot(false);
   const { page, dialogs, console: consoleLines, status, csp } = await open('/');
   expect(status).toBe(200);
@@ -153,14 +151,21 @@ test('the page shows the overall status, every check with its status text and 90
     expect(await row.locator('h3').isVisible()).toBe(true);
     expect(await row.locator('.pill').innerText()).toBe(expected[i][1]);
     expect(await row.locator('.pill').isVisible()).toBe(true);
-    const bars = row.locator('ol.bars > li');
-    expect(await bars.count()).toBe(90);
-    const box = await bars.nth(89).boundingBox();
-    expect(box?.width).toBeGreaterThan(0);
-    expect(box?.height).toBeGreaterThan(0);
+    const strip = row.locator('svg.bars');
+    expect(await strip.count()).toBe(1);
+    const box = await strip.boundingBox();
+    expect(box?.width).toBeGreaterThan(200);
+    expect(box?.height).toBeGreaterThan(15);
+    // The strip's days add up to 90 (one viewBox unit per day).
+    const spans = (await strip.locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '')))
+      .flatMap((d) => [...d.matchAll(/h(\d+)/g)].map((m) => Number(m[1])));
+    expect(spans.reduce((a, b) => a + b, 0)).toBe(90);
   }
   expect(await page.locator('.group h2').allInnerTexts()).toEqual(['Core services', 'Data', 'Untrusted input']);
-  expect(await rows.nth(3).locator('ol.bars > li').nth(89).getAttribute('title')).toBe('2026-11-26: 90.00% uptime, worst status Down');
+  // The days behind the strip: closed until the strip is selected.
+  expect(await rows.nth(3).locator('.days').isVisible()).toBe(false);
+  await rows.nth(3).locator('summary').click();
+  expect(await rows.nth(3).locator('.days li').first().innerText()).toBe('2026-11-26: Down, 90.00% up');
   expect(await rows.nth(3).locator('.message').innerText()).toBe('connect ETIMEDOUT 10.0.3.17:5432');
   expect(await rows.nth(0).locator('.uptime').innerText()).toContain('99.87%');
 
@@ -197,7 +202,7 @@ test('dark mode and a phone-sized screen', async () => {
   // Nothing overflows sideways on a 390 px screen.
   const overflow = await dark.page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
   expect(overflow).toBeLessThanOrEqual(0);
-  expect(await dark.page.locator('li.check').first().locator('ol.bars > li').count()).toBe(90);
+  expect(await dark.page.locator('li.check').first().locator('svg.bars').isVisible()).toBe(true);
   await dark.page.screenshot({ path: join(REPORTS, 'status-page-dark-mobile.png'), fullPage: true });
   await light.page.context().close();
   await dark.page.context().close();

@@ -1,7 +1,8 @@
 import Mustache from 'mustache';
 import { check, days, NOW, snapshot } from './fixtures';
 import { DEFAULT_TEMPLATE } from '../../../src/status-page/runtime/default-template';
-import { buildTemplateView, formatAge, formatAgo, formatPercent } from '../../../src/status-page/runtime/template-view';
+import { buildTemplateView, formatPercent } from '../../../src/status-page/runtime/template-view';
+import { formatAge, formatAgo } from '../../../src/status-page/runtime/time-text';
 
 describe('formatPercent', () => {
   test.each([
@@ -133,12 +134,15 @@ describe('buildTemplateView', () => {
     expect(c.lastCheckedText).toBe('—');
   });
 
-  test('the default template renders every check with its status text and 90 bars', () => {
+  test('the default template renders every check with its status text and its 90 days as one SVG strip', () => {
     const html = Mustache.render(DEFAULT_TEMPLATE, buildTemplateView(snapshot(), { now: NOW, intervalSeconds: 60 }));
     expect(html).toContain('All systems operational');
     expect(html).toContain('Public API');
     expect(html).toContain('<h2>Core</h2>');
-    expect(html.match(/class="bar bar-/g)).toHaveLength(3 * 90);
+    // Every day up: one run of 90 days per check, in one path of one SVG.
+    expect(html.match(/<svg class="bars" viewBox="0 0 90 10"/g)).toHaveLength(3);
+    expect(html.match(/<path class="b-up" d="M0 5h90"\/>/g)).toHaveLength(3);
+    expect(html).not.toMatch(/<path class="b-(degraded|down|unknown)"/);
     expect(html.match(/class="pill pill-up">Operational</g)).toHaveLength(3);
     expect(html).not.toContain('class="stale"');
     expect(html).not.toMatch(/<script/i);
