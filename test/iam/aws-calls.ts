@@ -1,0 +1,145 @@
+/**
+ * Turns what aws-call-recorder.js wrote (signed HTTP requests, Kafka client operations) into IAM
+ * requests: `service:Action`, the resource ARN it acts on, and the condition keys AWS sets.
+ *
+ * Kafka operations map to the MSK IAM actions as AWS documents them ("IAM access control",
+ * https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html, "Semantics of
+ * IAM authorization policy actions and resources"): connecting needs kafka-cluster:Connect on the
+ * cluster; Metadata and ListOffsets need DescribeTopic; Produce needs WriteData (and an idempotent
+ * producer WriteDataIdempotently on the cluster); CreateTopics CreateTopic; CreatePartitions
+ * AlterTopic; DeleteTopics DeleteTopic; IncrementalAlterConfigs on a topic
+ * AlterTopicDynamicConfiguration; OffsetFetch DescribeGroup on the group and DescribeTopic on its
+ * topics. A Metadata request for ALL topics (listTopics) is never denied: the broker leaves out
+ * the topics the principal may not describe, so it is not an IAM request. An operation not mapped
+ * here throws, so a handler that starts using one must be taught here first.
+ */
+import { ACCOUNT, REGION } from './deployed-values';
+
+export interface IamCall {
+  /** e.g. `dynamodb:PutItem`, `kafka-cluster:WriteData`. */
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Record<string, string>;
+  /** What was recorded, for failure messages. */
+  readonly origin: string;
+}
+
+export interface RecordedHttp {
+  readonly kind: 'http';
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface RecordedKafka {
+  readonly kind: 'kafka';
+  readonly channel: string;
+  readonly operation: string;
+  readonly options: any;
+}
+
+export type RecordedCall = RecordedHttp | RecordedKafka;
+
+export function parseCallLog(text: string): RecordedCall[] {
+  return text.split('\n').filter((line) => line.trim().length > 0).map((line) => JSON.parse(line));
+}
+
+/** The IAM requests behind one recorded call. `clusterArn` is the MSK cluster Kafka calls go to. */
+export function iamCallsOf(call: RecordedCall, clusterArn?: string): IamCall[] {
+  return call.kind === 'http' ? httpCalls(call) : kafkaCalls(call, clusterArn);
+}
+
+const arn = (service: string, rest: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${rest}`;
+const nameOf = (arnOrName: string) => arnOrName.split('/').pop()!;
+
+function httpCalls(call: RecordedHttp): IamCall[] {
+  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(call.headers.authorization)?.[1];
+  const target = call.headers['x-amz-target'];
+  const form = new URLSearchParams(call.body);
+  const operation = target ? target.split('.').pop()! : form.get('Action');
+  if (!service || !operation) throw new Error(`unrecognised AWS request ${call.method} ${call.host}${call.path}`);
+  const body = target ? JSON.parse(call.body || '{}') : {};
+  const origin = `${service}:${operation}`;
+  const one = (resource: string, context: Record<string, string> = {}): IamCall[] => [{ action: `${service}:${operation}`, resource, context, origin }];
+  const cluster = (value: string | undefined) => arn('ecs', `cluster/${nameOf(value ?? 'default')}`);
+  switch (`${service}:${operation}`) {
+    case 'dynamodb:GetItem':
+    case 'dynamodb:PutItem':
+    case 'dynamodb:UpdateItem':
+    case 'dynamodb:DeleteItem':
+    case 'dynamodb:Query':
+      return one(arn('dynamodb', `table/${body.TableName}${body.IndexName ? `/index/${body.IndexName}` : ''}`));
+    case 'dynamodb:BatchGetItem':
+    case 'dynamodb:BatchWriteItem':
+      return Object.keys(body.RequestItems).flatMap((table) => one(arn('dynamodb', `table/${table}`)));
+    case 'ecs:RunTask':
+      // tags given on RunTask also need ecs:TagResource on the new task (ECS "Grant permission to tag resources on creation")
+      return [
+        ...one(body.taskDefinition, { 'ecs:cluster': cluster(body.cluster) }),
+        ...((body.tags ?? []).length > 0
+          ? [{ action: 'ecs:TagResource', resource: arn('ecs', `task/${nameOf(body.cluster)}/new`), context: { 'ecs:CreateAction': 'RunTask' }, origin }]
+          : []),
+      ];
+    case 'ecs:ListTasks':
+      return one('*', { 'ecs:cluster': cluster(body.cluster) });
+    case 'ecs:DescribeTasks':
+    case 'ecs:StopTask':
+      // the task as AWS names it in the cluster the handler passed (the ECS mock's ARNs are its own)
+      return [body.tasks ?? [body.task]].flat().flatMap((task: string) =>
+        one(arn('ecs', `task/${nameOf(body.cluster)}/${nameOf(task)}`), { 'ecs:cluster': cluster(body.cluster) }));
+    case 'ecs:DescribeServices':
+    case 'ecs:UpdateService':
+      return [body.services ?? [body.service]].flat().flatMap((s: string) =>
+        one(s.startsWith('arn:') ? s : arn('ecs', `service/${nameOf(body.cluster)}/${s}`), { 'ecs:cluster': cluster(body.cluster) }));
+    case 'secretsmanager:GetSecretValue':
+      return one(body.SecretId);
+    case 'sns:Publish':
+    case 'sns:PublishBatch':
+      return one(form.get('TopicArn')!);
+    default:
+      throw new Error(`no IAM mapping for ${origin}: add it to test/iam/aws-calls.ts`);
+  }
+}
+
+function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined): IamCall[] {
+  if (!clusterArn) throw new Error(`Kafka ${call.operation} recorded, but the bus has no MSK cluster ARN`);
+  // arn:aws:kafka:region:account:cluster/name/uuid -> arn:aws:kafka:region:account:topic/name/uuid/<topic>
+  const [prefix, clusterPath] = clusterArn.split(':cluster/');
+  const topic = (name: string) => `${prefix}:topic/${clusterPath}/${name}`;
+  const group = (name: string) => `${prefix}:group/${clusterPath}/${name}`;
+  const origin = `kafka ${call.operation}`;
+  const on = (action: string, resource: string): IamCall => ({ action: `kafka-cluster:${action}`, resource, context: {}, origin });
+  const options = call.options ?? {};
+  const topicNames = (list: any[] | undefined) => (list ?? []).map((t) => (typeof t === 'string' ? t : t.name ?? t.topic));
+  switch (`${call.channel}:${call.operation}`) {
+    case 'connections:connects:connect':
+      return [on('Connect', clusterArn)];
+    case 'base:metadata:metadata':
+      return topicNames(options.topics).map((t) => on('DescribeTopic', topic(t)));
+    case 'admin:topics:listTopics':
+      return [];
+    case 'admin:topics:createTopics':
+      return topicNames(options.topics).map((t) => on('CreateTopic', topic(t)));
+    case 'admin:topics:createPartitions':
+      return topicNames(options.topics).map((t) => on('AlterTopic', topic(t)));
+    case 'admin:topics:deleteTopics':
+      return topicNames(options.topics).map((t) => on('DeleteTopic', topic(t)));
+    case 'admin:configs:incrementalAlterConfigs':
+      return (options.resources ?? []).map((r: any) => on('AlterTopicDynamicConfiguration', topic(r.resourceName)));
+    case 'admin:offsets:listOffsets':
+      return topicNames(options.topics).map((t) => on('DescribeTopic', topic(t)));
+    case 'admin:consumerGroupOffsets:listConsumerGroupOffsets':
+      return (options.groups ?? []).flatMap((g: any) => [
+        on('DescribeGroup', group(typeof g === 'string' ? g : g.groupId)),
+        ...topicNames(typeof g === 'string' ? [] : g.topics).map((t) => on('DescribeTopic', topic(t))),
+      ]);
+    case 'producer:initIdempotent:initIdempotentProducer':
+      return [on('WriteDataIdempotently', clusterArn)];
+    case 'producer:sends:send':
+      return [...new Set<string>((options.messages ?? []).map((m: any) => m.topic))].map((t) => on('WriteData', topic(t)));
+    default:
+      throw new Error(`no MSK IAM mapping for Kafka ${call.channel} ${call.operation}: add it to test/iam/aws-calls.ts`);
+  }
+}
