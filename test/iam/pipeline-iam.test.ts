@@ -65,10 +65,8 @@ const PROVISIONER: Record<string, string> = {
 };
 const COORDINATOR: Record<string, string> = {
   'kafka-cluster:DescribeTopic': 'a Required action of ReadData (the event source on the control topic) and WriteData (MSK kafka-actions.html)',
-  // NOT EXERCISED by this scenario: the end-of-stream and reconcile paths
+  // NOT EXERCISED by this scenario (the stopped task's stream is not closed within it)
   'dynamodb:DeleteItem': 'NOT EXERCISED here: stream-registry.ts deletes a stream\'s items when it ends',
-  'ecs:DescribeTasks': 'NOT EXERCISED here: scheduler.ts describes launched tasks to reconcile them',
-  'ecs:StopTask': 'NOT EXERCISED here: scheduler.ts stops a stream\'s tasks on end-of-stream and duplicates',
 };
 /** Over-grants this check found: no lag scaler code path makes these calls; to be removed from the construct. */
 const LAG_SCALER: Record<string, string> = {
@@ -221,8 +219,16 @@ test('every call the pipeline handlers make is allowed by their roles, and every
   const message = (type: string) => ({ key: 'cam-1', value: JSON.stringify({ type, version: 1, streamId: 'cam-1', createdAt: new Date().toISOString(), source: { kind: 'push' } }) });
   await produce(bootstrap, control, [message('stream-init')]);
   const coordinatorEnv = { ...coordinator.env, ...awsEnv(), AWS_ENDPOINT_URL_ECS: ecsApi.endpoint };
-  const coordinatorCalls = (await recordedRun('coordinator', coordinator.bundle, coordinatorEnv, [kafkaEvent(await consumeRecords(bootstrap, control, 1))], clusterArn))
-    .flatMap((call) => [call, ...passRoleCalls(resources, values, call)]);
+  const init = await recordedRun('coordinator-init', coordinator.bundle, coordinatorEnv, [kafkaEvent(await consumeRecords(bootstrap, control, 1))], clusterArn);
+  // the engine task has run for an hour without a heartbeat: the next invocation (an end-of-stream) stops it
+  cluster.tasks.forEach((task) => { task.lastStatus = 'RUNNING'; task.startedAt = Date.now() - 3_600_000; });
+  await produce(bootstrap, control, [message('end-of-stream')]);
+  const end = await recordedRun('coordinator-end', coordinator.bundle, coordinatorEnv, [kafkaEvent((await consumeRecords(bootstrap, control, 2)).slice(1))], clusterArn);
+  expect(cluster.calls.map((c) => c.operation)).toContain('stopTask');
+  // the task stopped: the next invocation (no records) reconciles it
+  cluster.tasks.forEach((task) => { task.lastStatus = 'STOPPED'; task.stoppedAt = Date.now(); task.exitCode = 143; });
+  const closed = await recordedRun('coordinator-close', coordinator.bundle, coordinatorEnv, [kafkaEvent([])], clusterArn);
+  const coordinatorCalls = [...init, ...end, ...closed].flatMap((call) => [call, ...passRoleCalls(resources, values, call)]);
 
   // lag scaler: one poll reads the object engine's lag (its group has read nothing) and scales its service out
   await produce(bootstrap, `${pipelineName}.objects`, [{ key: 'o-1', value: '{}' }, { key: 'o-2', value: '{}' }]);
