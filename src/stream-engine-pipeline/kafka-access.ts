@@ -9,6 +9,9 @@ export interface KafkaAccess {
   readonly readTopics?: string[];
   readonly writeTopics?: string[];
   readonly groups?: string[];
+  /** Read offsets only (ListOffsets, OffsetFetch): describe these topics and groups, never fetch or join. */
+  readonly describeTopics?: string[];
+  readonly describeGroups?: string[];
   /** Create, grow, configure and delete these topics (the topic provisioner). */
   readonly adminTopics?: string[];
 }
@@ -47,6 +50,15 @@ export function grantKafkaAccess(grantee: iam.IGrantable, binding: KafkaBusBindi
     statements.push(new iam.PolicyStatement({
       actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
       resources: access.groups.map((g) => mskResourceArn(clusterArn, 'group', g)),
+    }));
+  }
+  if (access.describeTopics?.length) {
+    statements.push(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic'], resources: topicArns(access.describeTopics) }));
+  }
+  if (access.describeGroups?.length) {
+    statements.push(new iam.PolicyStatement({
+      actions: ['kafka-cluster:DescribeGroup'],
+      resources: access.describeGroups.map((g) => mskResourceArn(clusterArn, 'group', g)),
     }));
   }
   if (access.adminTopics?.length) {

@@ -381,9 +381,10 @@ export class StreamEnginePipeline extends Construct {
       actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [engine.service.serviceArn],
     }));
+    // lag = end offsets (ListOffsets) minus the group's committed offsets (OffsetFetch)
     grantKafkaAccess(scaler, this.binding, {
-      readTopics: [engine.inputTopic.topicName],
-      groups: [engine.consumerGroup],
+      describeTopics: [engine.inputTopic.topicName],
+      describeGroups: [engine.consumerGroup],
     });
     this.panel.addObjectEngine(name, engine.service);
     return engine;
@@ -520,8 +521,9 @@ export class StreamEnginePipeline extends Construct {
       whenEnvironmentTooLarge: 'it carries the config and service name of every object engine: split the object engines over two pipelines',
     }, true, 'lagScaler');
     skipCheckov(fn, 'CKV_AWS_116', 'The lag scaler runs every minute on a schedule with retryAttempts 0: the next run recomputes every desired count from the current lag, so a failed event needs no replay.');
-    this.registryTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    grantKafkaAccess(fn, this.binding, { readTopics: [this.deadLetterTopic.topicName] });
+    // scaler state: read with BatchGetItem, written with PutItem; dead letters counted from offsets
+    this.registryTable.grant(fn, 'dynamodb:BatchGetItem', 'dynamodb:PutItem');
+    grantKafkaAccess(fn, this.binding, { describeTopics: [this.deadLetterTopic.topicName] });
     new events.Rule(this, 'LagScalerSchedule', {
       description: `Runs the lag scaler of pipeline ${this.pipelineName} (it polls every ${this.pollIntervalSeconds} s inside each run)`,
       schedule: events.Schedule.rate(Duration.minutes(1)),

@@ -96,8 +96,10 @@ function httpCalls(call: RecordedHttp): IamCall[] {
     case 'secretsmanager:GetSecretValue':
       return one(body.SecretId);
     case 'sns:Publish':
-    case 'sns:PublishBatch':
       return one(form.get('TopicArn')!);
+    case 'sns:PublishBatch':
+      // PublishBatch has no IAM action of its own: SNS authorizes it as sns:Publish (SNS API reference, PublishBatch)
+      return [{ action: 'sns:Publish', resource: form.get('TopicArn')!, context: {}, origin }];
     default:
       throw new Error(`no IAM mapping for ${origin}: add it to test/iam/aws-calls.ts`);
   }
