@@ -89,7 +89,9 @@ function synthesize() {
   return { resources, values, checker: fn('checker'), renderer: fn('renderer') };
 }
 
-async function recordedRun(name: string, bundle: string, env: Record<string, string>, events: unknown[]): Promise<{ calls: IamCall[]; results: any[] }> {
+async function recordedRun(
+  name: string, bundle: string, env: Record<string, string>, events: unknown[],
+): Promise<{ calls: IamCall[]; results: any[] }> {
   const log = path.join(logDir, `${name}.jsonl`);
   const run = await runBundledHandler(bundle, {
     ...env,
@@ -119,8 +121,16 @@ test('every call the checker and renderer make is allowed by their roles, and ev
   const checked = { calls: [...first.calls, ...second.calls] };
 
   const page = (headers: Record<string, string>) => ({
-    httpMethod: 'GET', path: '/status.json', resource: '/status.json', headers, multiValueHeaders: {},
-    queryStringParameters: null, pathParameters: null, requestContext: { stage: 'prod' }, body: null, isBase64Encoded: false,
+    httpMethod: 'GET',
+    path: '/status.json',
+    resource: '/status.json',
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    pathParameters: null,
+    requestContext: { stage: 'prod' },
+    body: null,
+    isBase64Encoded: false,
   });
   const header = renderer.env.STATUS_AUTH_HEADER_NAME;
   const rendered = await recordedRun('renderer', renderer.bundle, renderer.env, [page({ [header]: SECRET })]);
