@@ -61,7 +61,9 @@ const KAFKA_CHANNELS = [
 for (const name of KAFKA_CHANNELS) {
   dc.tracingChannel(`plt:kafka:${name}`).subscribe({
     start(context) {
-      append({ kind: 'kafka', channel: name, operation: context.operation, options: plain(context.options ?? {}) });
+      // a consumer's group lives on the client, not on each operation's options
+      const groupId = context.client?.groupId ?? null;
+      append({ kind: 'kafka', channel: name, operation: context.operation, options: plain(context.options ?? {}), groupId });
     },
     end() {},
     asyncStart() {},

@@ -9,7 +9,8 @@
  * producer WriteDataIdempotently on the cluster); CreateTopics CreateTopic; CreatePartitions
  * AlterTopic; DeleteTopics DeleteTopic; IncrementalAlterConfigs on a topic
  * AlterTopicDynamicConfiguration; OffsetFetch DescribeGroup on the group and DescribeTopic on its
- * topics. A Metadata request for ALL topics (listTopics) is never denied: the broker leaves out
+ * topics; a consumer group's JoinGroup, SyncGroup, Heartbeat and LeaveGroup AlterGroup, its
+ * FindCoordinator DescribeGroup, Fetch ReadData, OffsetCommit AlterGroup and ReadData. A Metadata request for ALL topics (listTopics) is never denied: the broker leaves out
  * the topics the principal may not describe, so it is not an IAM request. An operation not mapped
  * here throws, so a handler that starts using one must be taught here first.
  */
@@ -38,6 +39,8 @@ export interface RecordedKafka {
   readonly channel: string;
   readonly operation: string;
   readonly options: any;
+  /** The consumer's group (consumer operations). */
+  readonly groupId: string | null;
 }
 
 export type RecordedCall = RecordedHttp | RecordedKafka;
@@ -46,9 +49,20 @@ export function parseCallLog(text: string): RecordedCall[] {
   return text.split('\n').filter((line) => line.trim().length > 0).map((line) => JSON.parse(line));
 }
 
-/** The IAM requests behind one recorded call. `clusterArn` is the MSK cluster Kafka calls go to. */
-export function iamCallsOf(call: RecordedCall, clusterArn?: string): IamCall[] {
-  return call.kind === 'http' ? httpCalls(call) : kafkaCalls(call, clusterArn);
+/**
+ * The IAM requests behind a process's recorded calls, in order; `clusterArn` is the MSK cluster
+ * Kafka calls go to. A consumer's Fetch names topics
+ * by id only: it reads the topics its group subscribed to (its consume/joinGroup before).
+ */
+export function iamCallsOfLog(calls: RecordedCall[], clusterArn?: string): IamCall[] {
+  const subscriptions = new Map<string, string[]>();
+  return calls.flatMap((call) => {
+    if (call.kind === 'http') return httpCalls(call);
+    if (call.groupId && Array.isArray(call.options?.topics) && (call.operation === 'consume' || call.operation === 'joinGroup')) {
+      subscriptions.set(call.groupId, call.options.topics);
+    }
+    return kafkaCalls(call, clusterArn, subscriptions.get(call.groupId ?? '') ?? []);
+  });
 }
 
 const arn = (service: string, rest: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${rest}`;
@@ -105,7 +119,7 @@ function httpCalls(call: RecordedHttp): IamCall[] {
   }
 }
 
-function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined): IamCall[] {
+function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined, subscribed: string[]): IamCall[] {
   if (!clusterArn) throw new Error(`Kafka ${call.operation} recorded, but the bus has no MSK cluster ARN`);
   // arn:aws:kafka:region:account:cluster/name/uuid -> arn:aws:kafka:region:account:topic/name/uuid/<topic>
   const [prefix, clusterPath] = clusterArn.split(':cluster/');
@@ -137,6 +151,26 @@ function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined): IamCal
         on('DescribeGroup', group(typeof g === 'string' ? g : g.groupId)),
         ...topicNames(typeof g === 'string' ? [] : g.topics).map((t) => on('DescribeTopic', topic(t))),
       ]);
+    // a consumer in a group: FindCoordinator describes the group; joining, syncing, heartbeats and
+    // leaving alter it; Fetch reads; OffsetCommit alters the group and reads the topic
+    case 'consumer:consumes:consume':
+      return []; // its requests are recorded as the group, fetch, commit and offsets operations below
+    case 'consumer:group:findGroupCoordinator':
+      return [on('DescribeGroup', group(call.groupId!))];
+    case 'consumer:group:joinGroup':
+    case 'consumer:group:syncGroup':
+    case 'consumer:group:leaveGroup':
+    case 'consumer:heartbeat:heartbeat':
+    case 'consumer:heartbeat:consumerGroupHeartbeat':
+      return [on('AlterGroup', group(call.groupId!))];
+    case 'consumer:fetches:fetch':
+      return subscribed.map((t) => on('ReadData', topic(t)));
+    case 'consumer:commits:commit':
+      return [on('AlterGroup', group(call.groupId!)), ...[...new Set<string>((options.offsets ?? []).map((o: any) => o.topic))].map((t) => on('ReadData', topic(t)))];
+    case 'consumer:offsets:listCommittedOffsets':
+      return [on('DescribeGroup', group(call.groupId!)), ...topicNames(options.topics).map((t) => on('DescribeTopic', topic(t)))];
+    case 'consumer:offsets:listOffsets':
+      return topicNames(options.topics).map((t) => on('DescribeTopic', topic(t)));
     case 'producer:initIdempotent:initIdempotentProducer':
       return [on('WriteDataIdempotently', clusterArn)];
     case 'producer:sends:send':

@@ -20,7 +20,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { IamCall, iamCallsOf, parseCallLog } from './aws-calls';
+import { IamCall, iamCallsOfLog, parseCallLog } from './aws-calls';
 import { ACCOUNT, DeployedValues, REGION } from './deployed-values';
 import { deniedCalls, rolePolicies, unexplainedGrants } from './role-check';
 import { KafkaBus, StreamEnginePipeline } from '../../src';
@@ -175,7 +175,7 @@ async function recordedRun(name: string, bundle: string, env: Record<string, str
   const log = path.join(logDir, `${name}.jsonl`);
   const run = await runBundledHandler(bundle, env, events, { recordCallsTo: log });
   if (run.code !== 0) throw new Error(`${name} exited ${run.code}: ${run.stderr.slice(-1500)} ${run.stdout.slice(-1500)}`);
-  return parseCallLog(fs.readFileSync(log, 'utf8')).flatMap((c) => iamCallsOf(c, clusterArn));
+  return iamCallsOfLog(parseCallLog(fs.readFileSync(log, 'utf8')), clusterArn);
 }
 
 test('every call the pipeline handlers make is allowed by their roles, and every grant is used or explained', async () => {

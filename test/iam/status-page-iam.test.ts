@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { IamCall, iamCallsOf, parseCallLog } from './aws-calls';
+import { IamCall, iamCallsOfLog, parseCallLog } from './aws-calls';
 import { ACCOUNT, DeployedValues, REGION } from './deployed-values';
 import { deniedCalls, rolePolicies, unexplainedGrants } from './role-check';
 import { HealthCheck, PageAuth, StatusPage } from '../../src';
@@ -103,7 +103,7 @@ async function recordedRun(
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
   }, events, { recordCallsTo: log });
   if (run.code !== 0) throw new Error(`${name} exited ${run.code}: ${run.stderr.slice(-2000)}`);
-  return { calls: parseCallLog(fs.readFileSync(log, 'utf8')).flatMap((c) => iamCallsOf(c)), results: run.results };
+  return { calls: iamCallsOfLog(parseCallLog(fs.readFileSync(log, 'utf8'))), results: run.results };
 }
 
 test('every call the checker and renderer make is allowed by their roles, and every grant is used or explained', async () => {
