@@ -6,7 +6,8 @@
  * - `http`: every SigV4-signed HTTP request (what an AWS SDK client sends: method, host, path,
  *   headers, body). Unsigned requests (the CloudFormation response URL) are not AWS API calls.
  * - `kafka`: every @platformatic/kafka client operation and connection, from the diagnostics
- *   channels the library publishes (`plt:kafka:*`): the operation and its topics and groups.
+ *   channels the library publishes (`plt:kafka:*`): the operation and its topics and groups;
+ * - `kafka-topic-ids`: the topic ids metadata answers reported (a Fetch names topics by id).
  * Plain JavaScript: it runs outside jest, before the bundle loads.
  */
 const dc = require('node:diagnostics_channel');
@@ -67,7 +68,13 @@ for (const name of KAFKA_CHANNELS) {
     },
     end() {},
     asyncStart() {},
-    asyncEnd() {},
+    asyncEnd(context) {
+      // Fetch names topics by id: what the metadata answered maps them back to names
+      const topics = context.result?.topics;
+      if (name === 'base:metadata' && topics instanceof Map) {
+        append({ kind: 'kafka-topic-ids', ids: Object.fromEntries([...topics].map(([topic, t]) => [t.id, topic])) });
+      }
+    },
     error() {},
   });
 }

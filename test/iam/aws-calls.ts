@@ -43,7 +43,13 @@ export interface RecordedKafka {
   readonly groupId: string | null;
 }
 
-export type RecordedCall = RecordedHttp | RecordedKafka;
+/** Topic id -> name, from a metadata answer. */
+export interface RecordedTopicIds {
+  readonly kind: 'kafka-topic-ids';
+  readonly ids: Record<string, string>;
+}
+
+export type RecordedCall = RecordedHttp | RecordedKafka | RecordedTopicIds;
 
 export function parseCallLog(text: string): RecordedCall[] {
   return text.split('\n').filter((line) => line.trim().length > 0).map((line) => JSON.parse(line));
@@ -51,17 +57,16 @@ export function parseCallLog(text: string): RecordedCall[] {
 
 /**
  * The IAM requests behind a process's recorded calls, in order; `clusterArn` is the MSK cluster
- * Kafka calls go to. A consumer's Fetch names topics
- * by id only: it reads the topics its group subscribed to (its consume/joinGroup before).
+ * Kafka calls go to. A Fetch names topics by id: the metadata answers before it name them.
  */
 export function iamCallsOfLog(calls: RecordedCall[], clusterArn?: string): IamCall[] {
-  const subscriptions = new Map<string, string[]>();
+  const namesById = new Map<string, string>();
   return calls.flatMap((call) => {
-    if (call.kind === 'http') return httpCalls(call);
-    if (call.groupId && Array.isArray(call.options?.topics) && (call.operation === 'consume' || call.operation === 'joinGroup')) {
-      subscriptions.set(call.groupId, call.options.topics);
+    if (call.kind === 'kafka-topic-ids') {
+      for (const [id, name] of Object.entries(call.ids)) namesById.set(id, name);
+      return [];
     }
-    return kafkaCalls(call, clusterArn, subscriptions.get(call.groupId ?? '') ?? []);
+    return call.kind === 'http' ? httpCalls(call) : kafkaCalls(call, clusterArn, namesById);
   });
 }
 
@@ -119,7 +124,7 @@ function httpCalls(call: RecordedHttp): IamCall[] {
   }
 }
 
-function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined, subscribed: string[]): IamCall[] {
+function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined, topicIds: Map<string, string>): IamCall[] {
   if (!clusterArn) throw new Error(`Kafka ${call.operation} recorded, but the bus has no MSK cluster ARN`);
   // arn:aws:kafka:region:account:cluster/name/uuid -> arn:aws:kafka:region:account:topic/name/uuid/<topic>
   const [prefix, clusterPath] = clusterArn.split(':cluster/');
@@ -128,7 +133,7 @@ function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined, subscri
   const origin = `kafka ${call.operation}`;
   const on = (action: string, resource: string): IamCall => ({ action: `kafka-cluster:${action}`, resource, context: {}, origin });
   const options = call.options ?? {};
-  const topicNames = (list: any[] | undefined) => (list ?? []).map((t) => (typeof t === 'string' ? t : t.name ?? t.topic));
+  const topicNames = (list: any[] | undefined): string[] => (list ?? []).map((t) => (typeof t === 'string' ? t : t.name ?? t.topic));
   switch (`${call.channel}:${call.operation}`) {
     case 'connections:connects:connect':
       return [on('Connect', clusterArn)];
@@ -164,7 +169,14 @@ function kafkaCalls(call: RecordedKafka, clusterArn: string | undefined, subscri
     case 'consumer:heartbeat:consumerGroupHeartbeat':
       return [on('AlterGroup', group(call.groupId!))];
     case 'consumer:fetches:fetch':
-      return subscribed.map((t) => on('ReadData', topic(t)));
+      return (options.topics ?? []).map((t: any) => {
+        const name = topicIds.get(t.topicId);
+        if (!name) throw new Error(`Fetch of topic id ${t.topicId}, which no recorded metadata answer named`);
+        return on('ReadData', topic(name));
+      });
+    case 'admin:consumerGroupOffsets:alterConsumerGroupOffsets':
+      // OffsetCommit outside a group session: the group is altered, the topic read
+      return [on('AlterGroup', group(options.groupId)), ...topicNames(options.topics).map((t) => on('ReadData', topic(t)))];
     case 'consumer:commits:commit':
       return [on('AlterGroup', group(call.groupId!)), ...[...new Set<string>((options.offsets ?? []).map((o: any) => o.topic))].map((t) => on('ReadData', topic(t)))];
     case 'consumer:offsets:listCommittedOffsets':
