@@ -1,10 +1,11 @@
 /**
  * Network paths checked on the synthesized template, for what only AWS would otherwise show:
- * every Lambda function and ECS service in a VPC reaches the AWS APIs it calls (DynamoDB, ECS,
- * Secrets Manager, SNS, STS, ECR and CloudWatch Logs for the engines) through its subnets' route
- * tables: a 0.0.0.0/0 route to a NAT gateway, or else an interface/gateway VPC endpoint for
- * every one of those services; and its security groups let it send HTTPS (443) and reach the
- * brokers' port. The MSK event source's own rules (the cluster group) are asserted in
+ * every Lambda function and ECS service in a VPC reaches the AWS APIs it calls through its
+ * subnets' route tables: a 0.0.0.0/0 route to a NAT gateway, or else an interface/gateway VPC
+ * endpoint for every one of those services; and its security groups let it send HTTPS (443) and
+ * reach the brokers' port. The services a function calls are those its role is granted (the IAM
+ * tests in test/iam prove the grants match the calls); an engine task also needs ECR (image),
+ * S3 (image layers) and CloudWatch Logs before its code runs, plus what its task role grants. The MSK event source's own rules (the cluster group) are asserted in
  * stream-engine-pipeline/event-source-network.test.ts and not repeated here.
  * All three bus kinds and both constructs.
  */
@@ -13,6 +14,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { HealthCheck, KafkaBus, KafkaClientAuth, PageAuth, StatusPage, StreamEnginePipeline } from '../src';
+import { fakeDeploy } from './helpers/fake-deploy';
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/engine:1');
@@ -37,27 +39,54 @@ function sends(resources: Resources, group: string, port: number, peer?: string)
   return [...inline, ...separate].some(covers);
 }
 
-interface Workload { readonly name: string; readonly subnets: string[]; readonly groups: string[] }
+interface Workload {
+  readonly name: string;
+  readonly subnets: string[];
+  readonly groups: string[];
+  /** The AWS services whose APIs it calls (VPC endpoint service names: dynamodb, ecr.api, ...). */
+  readonly services: string[];
+}
+
+/** Services a role's grants call through a regional endpoint (Kafka brokers are in the VPC; IAM, EC2 and logs are used by AWS for the workload). */
+function servicesCalledBy(resources: Resources, role: string): string[] {
+  const actions = ofType(resources, 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles ?? []).some((r: any) => r.Ref === role))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+  const notThroughEndpoint = new Set(['kafka-cluster', 'kafka', 'iam', 'ec2', 'logs']);
+  return [...new Set(actions.map((a: string) => a.split(':')[0]).filter((service) => !notThroughEndpoint.has(service)))].sort();
+}
+
+/** What a Fargate task's agent calls before the engine runs: pull the image (ECR, its layers in S3) and send logs. */
+const TASK_AGENT_SERVICES = ['ecr.api', 'ecr.dkr', 's3', 'logs'];
 
 /** Every Lambda function and ECS service placed in a VPC. */
 function workloads(resources: Resources): Workload[] {
-  const functions = ofType(resources, 'AWS::Lambda::Function').filter(([, f]) => f.Properties.VpcConfig)
-    .map(([id, f]) => ({ name: id, subnets: f.Properties.VpcConfig.SubnetIds.map(idOf), groups: f.Properties.VpcConfig.SecurityGroupIds.map(idOf) }));
+  const functions = ofType(resources, 'AWS::Lambda::Function').filter(([, f]) => f.Properties.VpcConfig).map(([id, f]) => ({
+    name: id,
+    subnets: f.Properties.VpcConfig.SubnetIds.map(idOf),
+    groups: f.Properties.VpcConfig.SecurityGroupIds.map(idOf),
+    services: servicesCalledBy(resources, idOf(f.Properties.Role)),
+  }));
   const services = ofType(resources, 'AWS::ECS::Service').map(([id, s]) => {
     const vpc = s.Properties.NetworkConfiguration.AwsvpcConfiguration;
-    return { name: id, subnets: vpc.Subnets.map(idOf), groups: vpc.SecurityGroups.map(idOf) };
+    const taskRole = idOf(resources[idOf(s.Properties.TaskDefinition)].Properties.TaskRoleArn);
+    return { name: id, subnets: vpc.Subnets.map(idOf), groups: vpc.SecurityGroups.map(idOf), services: [...TASK_AGENT_SERVICES, ...servicesCalledBy(resources, taskRole)] };
   });
   return [...functions, ...services];
 }
 
 /** What is wrong with each workload's path to the AWS APIs (HTTPS) and, with a broker port, to the brokers. */
 function pathProblems(resources: Resources, brokerPort?: number, brokerGroup?: string): string[] {
-  const endpoints = ofType(resources, 'AWS::EC2::VPCEndpoint');
-  return workloads(resources).flatMap((w) => [
-    ...w.subnets.filter((s) => !routesToNat(resources, s) && endpoints.length === 0).map((s) => `${w.name}: subnet ${s} has no NAT route and the VPC no endpoints`),
+  // com.amazonaws.<region>.<service> -> <service>
+  const endpoints = new Set(ofType(resources, 'AWS::EC2::VPCEndpoint')
+    .map(([, e]) => String(fakeDeploy(e.Properties.ServiceName)).split('.').slice(3).join('.')));
+  return workloads(resources).flatMap((w) => w.subnets.filter((s) => !routesToNat(resources, s)).flatMap((s) => {
+    const missing = w.services.filter((service) => !endpoints.has(service));
+    return missing.length ? [`${w.name}: subnet ${s} has no NAT route and no VPC endpoint for ${missing.join(', ')}`] : [];
+  })).concat(workloads(resources).flatMap((w) => [
     ...(w.groups.some((g) => sends(resources, g, 443)) ? [] : [`${w.name}: no security group sends HTTPS`]),
     ...(brokerPort === undefined || w.groups.some((g) => sends(resources, g, brokerPort, brokerGroup)) ? [] : [`${w.name}: no security group reaches the brokers on ${brokerPort}`]),
-  ]);
+  ]));
 }
 
 function pipelineTemplate(bus: (stack: Stack, vpc: ec2.Vpc) => KafkaBus) {
@@ -91,9 +120,14 @@ test('a StatusPage in a VPC: the checker (the function placed in it) reaches Dyn
   expect(pathProblems(resources)).toEqual([]);
 });
 
-test('the check fails on isolated subnets without endpoints (so it can fail)', () => {
+test('isolated subnets (no NAT route) pass only with a VPC endpoint for every service called', () => {
   const resources = pipelineTemplate(() => KafkaBus.fromBootstrapBrokers({ bootstrapBrokers: 'b-1.example:9094', auth: KafkaClientAuth.TLS }));
   // the same template with the NAT routes removed: what isolated subnets look like
   const isolated = Object.fromEntries(Object.entries(resources).filter(([, r]) => !(r.Type === 'AWS::EC2::Route' && r.Properties.NatGatewayId)));
-  expect(pathProblems(isolated, 9094)).toContainEqual(expect.stringMatching(/has no NAT route and the VPC no endpoints/));
+  expect(pathProblems(isolated, 9094)).toContainEqual(expect.stringMatching(/Coordinator.*has no NAT route and no VPC endpoint for dynamodb, ecs$/));
+  expect(pathProblems(isolated, 9094)).toContainEqual(expect.stringMatching(/ObjectEnginefacesService.*has no NAT route and no VPC endpoint for ecr.api, ecr.dkr, s3, logs$/));
+  const endpoint = (service: string) => ({ Type: 'AWS::EC2::VPCEndpoint', Properties: { ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${service}`]] } } });
+  const withEndpoints = { ...isolated, ...Object.fromEntries(['dynamodb', 'ecs', 'ecr.api', 'ecr.dkr', 's3'].map((s) => [`Endpoint${s}`, endpoint(s)])) };
+  expect(pathProblems(withEndpoints, 9094)).toEqual([expect.stringMatching(/no VPC endpoint for logs$/), expect.stringMatching(/no VPC endpoint for logs$/)]);
+  expect(pathProblems({ ...withEndpoints, Endpointlogs: endpoint('logs') }, 9094)).toEqual([]);
 });
