@@ -67,12 +67,13 @@ function workloads(resources: Resources): Workload[] {
     groups: f.Properties.VpcConfig.SecurityGroupIds.map(idOf),
     services: servicesCalledBy(resources, idOf(f.Properties.Role)),
   }));
-  const services = ofType(resources, 'AWS::ECS::Service').map(([id, s]) => {
+  const ecsServices = ofType(resources, 'AWS::ECS::Service').map(([id, s]) => {
     const vpc = s.Properties.NetworkConfiguration.AwsvpcConfiguration;
     const taskRole = idOf(resources[idOf(s.Properties.TaskDefinition)].Properties.TaskRoleArn);
-    return { name: id, subnets: vpc.Subnets.map(idOf), groups: vpc.SecurityGroups.map(idOf), services: [...TASK_AGENT_SERVICES, ...servicesCalledBy(resources, taskRole)] };
+    const services = [...TASK_AGENT_SERVICES, ...servicesCalledBy(resources, taskRole)];
+    return { name: id, subnets: vpc.Subnets.map(idOf), groups: vpc.SecurityGroups.map(idOf), services };
   });
-  return [...functions, ...services];
+  return [...functions, ...ecsServices];
 }
 
 /** What is wrong with each workload's path to the AWS APIs (HTTPS) and, with a broker port, to the brokers. */
