@@ -167,9 +167,9 @@ export interface StatusPageProps {
 const MAX_CHECKS = 1000;
 const MAX_MAINTENANCE_WINDOWS = 100;
 /** The checker reads its previous state and writes the new one; it never scans. */
-const CHECKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-/** The renderer only reads, by key. */
-const RENDERER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const CHECKER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'];
+/** The renderer reads by key in batches, and queries the incidents and status changes. */
+const RENDERER_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:Query'];
 /** The incidents CLI lists, writes and moves incident items. */
 const INCIDENT_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 const CHECKS_PER_SHARD = 100;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 
 /** What a fresh Node process printed after calling a bundled handler once per event. */
 export interface BundledRun {
@@ -21,6 +22,8 @@ export interface BundledRunOptions {
   readonly remainingTimeMs?: number;
   /** The process is killed after this. @default 30 s */
   readonly timeoutMs?: number;
+  /** Append every AWS API call and Kafka operation the handler makes to this file (test/iam). */
+  readonly recordCallsTo?: string;
 }
 
 /**
@@ -28,6 +31,8 @@ export interface BundledRunOptions {
  * does, and awaits `exports.handler(event, context)` once per event, then exits. Only PATH and `env` reach the
  * process, so the handler sees nothing but what the construct would configure. A rejected
  * invocation prints `HANDLER ERROR <name>: <message>` to stderr and exits 1.
+ * With `recordCallsTo`, every AWS API call and Kafka operation the handler makes is appended to
+ * that file as a JSON line (aws-call-recorder.js).
  */
 export function runBundledHandler(bundle: string, env: Record<string, string>, events: unknown[],
   options: BundledRunOptions = {}): Promise<BundledRun> {
@@ -46,9 +51,12 @@ export function runBundledHandler(bundle: string, env: Record<string, string>, e
       process.exit(0);
     })().catch((e) => { console.error('HANDLER ERROR ' + e.name + ': ' + e.message); process.exit(1); });`;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', script], {
+    const recorder = options.recordCallsTo ? ['--require', path.join(__dirname, 'aws-call-recorder.js')] : [];
+    const callLog: Record<string, string> = options.recordCallsTo ? { AWS_CALL_LOG: options.recordCallsTo } : {};
+    execFile(process.execPath, [...recorder, '-e', script], {
       env: {
-        PATH: process.env.PATH ?? '', ...env, BUNDLED_HANDLER_EVENTS: JSON.stringify(events), BUNDLED_HANDLER_REMAINING_MS: String(options.remainingTimeMs ?? 0),
+        PATH: process.env.PATH ?? '', ...env, ...callLog,
+        BUNDLED_HANDLER_EVENTS: JSON.stringify(events), BUNDLED_HANDLER_REMAINING_MS: String(options.remainingTimeMs ?? 0),
       },
       timeout: options.timeoutMs ?? 30_000,
     }, (error, stdout, stderr) => {
