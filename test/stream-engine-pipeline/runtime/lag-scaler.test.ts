@@ -5,6 +5,7 @@ import {
   uniqueName,
 } from './lag-scaler-kit';
 import { documentClient } from '../../../src/shared/runtime/aws-clients';
+import { sleep } from '../../../src/shared/runtime/timers';
 import { LagAdminClient, LagScalerDeps, PollResult } from '../../../src/stream-engine-pipeline/runtime/lag-scaler';
 import { LagScalingConfig, ObjectEngineConfig, PipelineConfig } from '../../../src/stream-engine-pipeline/runtime/pipeline-config';
 import { scalerStateKey, ScalerStateItem } from '../../../src/stream-engine-pipeline/runtime/registry-schema';
@@ -437,7 +438,12 @@ describe('scaling semantics on the real broker (each a LagScalingOptions prop)',
     await produceToPartitions(bootstrap, txTopic, [
       { partition: 0, count: 10 }, { partition: 0, count: 5, aborted: true }, { partition: 1, count: 4 },
     ], true);
-    const ends = await endOffsets(admin, txTopic, 2);
+    // the transaction coordinator writes each marker after the commit returns: wait until both are in
+    let ends = await endOffsets(admin, txTopic, 2);
+    for (let waited = 0; (ends.get(0) !== 17 || ends.get(1) !== 5) && waited < 10_000; waited += 200) {
+      await sleep(200);
+      ends = await endOffsets(admin, txTopic, 2);
+    }
     expect([ends.get(0), ends.get(1)]).toEqual([17, 5]);
     // a consumer that read every record commits the offset after its last record, before the marker
     const drained = withScaling(engine('drained', txTopic), {});
