@@ -72,7 +72,8 @@ const assetsRoot = path.join(pkgDir, 'assets');
 for (const area of fs.readdirSync(assetsRoot)) {
   for (const handler of fs.readdirSync(path.join(assetsRoot, area))) {
     const file = path.join(assetsRoot, area, handler, 'index.js');
-    if (fs.existsSync(file)) bundles[sha256(file)] = `${area}/${handler}`;
+    // *.lambda folders are handlers; others (status-page/incident-cli) are the package's bins
+    if (handler.endsWith('.lambda') && fs.existsSync(file)) bundles[sha256(file)] = `${area}/${handler}`;
   }
 }
 check(Object.keys(bundles).length === 5, 'package ships 5 handler bundles', Object.values(bundles).join(', '));
