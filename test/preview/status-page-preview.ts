@@ -71,7 +71,25 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   return n;
 }
 
+const USAGE = `usage: npm run preview -- [options]
+
+  --checks <config.json>      a StatusPageConfig JSON file (title, checks, thresholds); default: the
+                              checks of the example app (examples/typescript/status-page)
+  --template <page.mustache>  a custom mustache template, re-read on every request
+  --port <n>                  where to serve on 127.0.0.1 (default 8080; 0 picks a free port)
+  --interval <seconds>        time between checker runs (default: the config's)
+
+Prints the URL and the header to send; Ctrl-C stops it.`;
+
+const KNOWN_OPTIONS = new Set(['--checks', '--template', '--port', '--interval']);
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const unknown = process.argv.slice(2).filter((arg, i, args) => arg.startsWith('-') && !KNOWN_OPTIONS.has(arg) && !KNOWN_OPTIONS.has(args[i - 1]));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]}\n\n${USAGE}`);
   const checksFile = option('checks');
   const templateFile = option('template');
   const loaded: StatusPageConfig = checksFile ? JSON.parse(readFileSync(resolve(checksFile), 'utf8')) : exampleConfig();
