@@ -187,6 +187,8 @@ test('every Kafka call the object engine makes is allowed by its task role, and 
   try {
     engineCalls = await recordedEngine(objectEngine, { ...faces.env, ECS_AGENT_URI: agent.uriFor(taskId) }, clusterArn, async () => {
       results = (await consumeRecords(bootstrap, pipeline.resultsTopic.topicName, 2)).map(json); // a heartbeat, the chunk's result
+      // the engine asks the agent beside its loop, without waiting: the request may trail the result
+      for (let waited = 0; agent.requests.length === 0 && waited < 10_000; waited += 100) await sleep(100);
     });
   } finally {
     await agent.close();
