@@ -208,7 +208,9 @@ export class LocalPipeline {
       dynamo: dynamo.client,
       registryTable: table,
       groups: [
-        ...synthesized.lagScalerConfig.objectEngines.map((e) => ({ key: e.name, topic: e.inputTopic, group: e.consumerGroup, offsetReset: e.offsetReset })),
+        ...synthesized.lagScalerConfig.objectEngines.map((e) => ({
+          key: e.name, topic: e.inputTopic, group: e.consumerGroup, offsetReset: e.offsetReset,
+        })),
         // the event source mapping starts at TRIM_HORIZON
         { key: 'Coordinator', topic: synthesized.controlEventSource.topic, group: synthesized.controlEventSource.consumerGroup, offsetReset: 'earliest' as const },
       ],

@@ -55,8 +55,11 @@ export function runBundledHandler(bundle: string, env: Record<string, string>, e
     const callLog: Record<string, string> = options.recordCallsTo ? { AWS_CALL_LOG: options.recordCallsTo } : {};
     execFile(process.execPath, [...recorder, '-e', script], {
       env: {
-        PATH: process.env.PATH ?? '', ...env, ...callLog,
-        BUNDLED_HANDLER_EVENTS: JSON.stringify(events), BUNDLED_HANDLER_REMAINING_MS: String(options.remainingTimeMs ?? 0),
+        PATH: process.env.PATH ?? '',
+        ...env,
+        ...callLog,
+        BUNDLED_HANDLER_EVENTS: JSON.stringify(events),
+        BUNDLED_HANDLER_REMAINING_MS: String(options.remainingTimeMs ?? 0),
       },
       timeout: options.timeoutMs ?? 30_000,
     }, (error, stdout, stderr) => {
